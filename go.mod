@@ -1,0 +1,3 @@
+module github.com/syspool/syspool
+
+go 1.26.0
