@@ -25,10 +25,13 @@ const (
 	Critical
 )
 
-var severityNames = []string{"", "info", "low", "medium", "high", "critical"}
+// Never is above every severity: `--fail-on none` never fails on findings.
+const Never = Critical + 1
 
-// Severities lists the valid severity names, lowest first.
-func Severities() []string { return severityNames[1:] }
+var severityNames = []string{"", "info", "low", "medium", "high", "critical", "none"}
+
+// Severities lists the valid severity names of findings, lowest first.
+func Severities() []string { return severityNames[1:Never] }
 
 func (s Severity) String() string {
 	if s < 0 || int(s) >= len(severityNames) {
@@ -37,16 +40,12 @@ func (s Severity) String() string {
 	return severityNames[s]
 }
 
-// ParseSeverity parses a severity name. "none" is accepted as "never fail" by callers that want it
-// and is returned as a value above Critical.
+// ParseSeverity parses a severity name; "none" gives Never.
 func ParseSeverity(s string) (Severity, error) {
 	for i, n := range severityNames[1:] {
 		if strings.EqualFold(s, n) {
 			return Severity(i + 1), nil
 		}
-	}
-	if strings.EqualFold(s, "none") {
-		return Critical + 1, nil
 	}
 	return SeverityUnset, fmt.Errorf("unknown severity %q (valid: %s, none)", s, strings.Join(Severities(), ", "))
 }
