@@ -1,0 +1,30 @@
+// Package checks holds syspool's built-in rules, one file per rule with its documentation beside
+// the check. All returns them as a literal list: there is no init() registration, so what runs is
+// exactly what this file names.
+package checks
+
+import "github.com/syspool/syspool/internal/rule"
+
+// All returns the built-in rules. IDs are stable and never reused: retire a rule by deleting it
+// here and leaving its ID unused.
+func All() []rule.Rule {
+	return []rule.Rule{
+		sp001,
+		sp002,
+		sp003,
+		sp004,
+		sp005,
+		sp006,
+		sp007,
+		sp008,
+		sp009,
+		sp010,
+		sp011,
+		sp012,
+		sp013,
+		sp014,
+		sp015,
+		sp016,
+		sp017,
+	}
+}

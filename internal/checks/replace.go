@@ -1,0 +1,128 @@
+package checks
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/syspool/syspool/internal/rule"
+	"github.com/syspool/syspool/internal/snapshot"
+)
+
+// poolSpec is the shape of an `az aks nodepool add` for a pool that replaces another. VM size,
+// OS, Spot priority, zones and maxPods cannot change on an existing pool (research H-17), so the
+// fix for them is always "add a corrected System pool, then retire the old one".
+type poolSpec struct {
+	name    string
+	vmSize  string
+	osType  string
+	zones   []string
+	taints  []snapshot.Taint
+	maxPods *int
+	// count is used without the autoscaler; min and max with it.
+	autoscale       bool
+	count, min, max int
+}
+
+// specFrom copies the settings of p worth keeping; the caller then corrects what was wrong.
+func specFrom(p *snapshot.Pool) poolSpec {
+	s := poolSpec{
+		name:    successorName(p.Name),
+		vmSize:  p.VMSize,
+		zones:   p.Zones,
+		taints:  systemPoolTaints(p.Taints),
+		maxPods: p.MaxPods,
+	}
+	n, ok := p.EffectiveMinNodes()
+	if !ok || n < 1 {
+		n = 3
+	}
+	s.count = n
+	if p.EnableAutoScaling {
+		s.autoscale = true
+		s.min = n
+		s.max = n
+		if p.MaxCount != nil && *p.MaxCount > n {
+			s.max = *p.MaxCount
+		}
+	}
+	return s
+}
+
+// successorName derives a valid pool name (lower-case alphanumeric, at most 12 characters for
+// Linux) for the replacement of pool.
+func successorName(pool string) string {
+	base := strings.ToLower(pool)
+	if len(base) > 10 {
+		base = base[:10]
+	}
+	return base + "v2"
+}
+
+func (s poolSpec) args() string {
+	a := []string{"--mode System"}
+	if s.osType != "" {
+		a = append(a, "--os-type "+s.osType)
+	}
+	if s.vmSize != "" {
+		a = append(a, "--node-vm-size "+shellQuote(s.vmSize))
+	}
+	if s.autoscale {
+		a = append(a, "--enable-cluster-autoscaler --min-count "+strconv.Itoa(s.min)+" --max-count "+strconv.Itoa(s.max))
+	} else {
+		a = append(a, "--node-count "+strconv.Itoa(s.count))
+	}
+	if len(s.zones) > 0 {
+		a = append(a, "--zones "+strings.Join(s.zones, " "))
+	}
+	if s.maxPods != nil {
+		a = append(a, "--max-pods "+strconv.Itoa(*s.maxPods))
+	}
+	if len(s.taints) > 0 {
+		a = append(a, nodeTaintsArg(s.taints))
+	}
+	return strings.Join(a, " ")
+}
+
+// retire says what happens to the old pool once its successor is up.
+type retire int
+
+const (
+	// retireDelete deletes the old pool; AKS cordons and drains its nodes first.
+	retireDelete retire = iota
+	// retireToUser keeps the old pool for workloads that fit it (Windows, Spot, GPU) as a User pool.
+	retireToUser
+)
+
+// replaceFix adds s as a new System pool, then deletes p or turns it into a User pool. Adding
+// first keeps a System pool in place throughout: AKS refuses to lose its last one (H-09).
+func replaceFix(c *rule.Context, p *snapshot.Pool, s poolSpec, r retire) string {
+	add := azNodepool(c, "add", s.name, s.args())
+	if r == retireToUser {
+		return then(add, azNodepool(c, "update", p.Name, "--mode User"))
+	}
+	return then(add, azNodepool(c, "delete", p.Name, ""))
+}
+
+// userTaints drops the taints AKS adds itself (kubernetes.azure.com/scalesetpriority on Spot
+// pools): AKS refuses them in --node-taints and puts them back where they belong.
+func userTaints(taints []snapshot.Taint) []snapshot.Taint {
+	var out []snapshot.Taint
+	for _, t := range taints {
+		if !strings.HasPrefix(t.Key, "kubernetes.azure.com/") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// systemPoolTaints keeps the taints AKS accepts on a System pool: CriticalAddonsOnly, or any
+// taint with effect PreferNoSchedule (SystemPoolHasRestrictedTaint, research H-10).
+func systemPoolTaints(taints []snapshot.Taint) []snapshot.Taint {
+	var out []snapshot.Taint
+	for _, t := range userTaints(taints) {
+		if isCriticalAddonsOnly(t) || strings.EqualFold(t.Effect, "PreferNoSchedule") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
