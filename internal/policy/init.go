@@ -1,0 +1,86 @@
+package policy
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/syspool/syspool/internal/rule"
+)
+
+// WriteStarter writes a commented starting policy: every rule with its thresholds at their
+// defaults, commented out, so users edit values instead of looking up names.
+func WriteStarter(w io.Writer, baseline string, reg *rule.Registry) error {
+	if _, err := BaselineSource(baseline); err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `# syspool policy. Check it with: syspool policy validate FILE
+# Use it with:                syspool check --policy FILE ...
+apiVersion: %s
+kind: %s
+
+# The built-in baseline this file starts from: %s.
+baseline: %s
+
+# Exit 1 when an unwaived finding is at or above this severity (--fail-on wins when given).
+# One of: %s, none.
+failOn: high
+
+# Turn rules off, then back on, by ID or glob ("SP01*"). disable: ["*"] with enable: [...] runs
+# only the listed rules.
+disable: []
+enable: []
+
+# Per-rule settings: enabled, severity, and thresholds (params). Uncomment what you change.
+rules:
+`, APIVersion, Kind, strings.Join(Baselines(), ", "), baseline, strings.Join(rule.Severities(), ", "))
+	for _, r := range reg.All() {
+		fmt.Fprintf(&b, "  # %s %s (default severity %s)\n", r.ID, r.Title, r.Severity)
+		fmt.Fprintf(&b, "  # %s:\n  #   severity: %s\n", r.ID, r.Severity)
+		if len(r.Params) > 0 {
+			b.WriteString("  #   params:\n")
+			for _, p := range r.Params {
+				fmt.Fprintf(&b, "  #     %s: %s  # %s\n", p.Name, yamlValue(p.Default), p.Doc)
+			}
+		}
+	}
+	b.WriteString(`
+# Settings for some clusters only, matched by name, resource group, subscription (globs) and tags.
+overrides: []
+#  - match:
+#      clusters: ["dev-*"]
+#      tags: {environment: dev}
+#    rules:
+#      SP006: {params: {minNodes: 2}}
+#    disable: [SP010]
+
+# Accepted exceptions. reason, owner and expires are required; an expired waiver stops waiving and
+# is reported, and so is a waiver that matches nothing. resource is a glob over kind/name, such as
+# pool/nodepool1, node/aks-system-*, pod/kube-system/coredns-*, workload/shop/web.
+waivers: []
+#  - rule: SP011
+#    resource: pool/nodepool1
+#    cluster: aks-prod-*
+#    reason: Dedicated system pool lands with the Q1 pool replacement (CHG-1234)
+#    owner: platform-team@contoso.com
+#    expires: 2027-03-31
+`)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func yamlValue(v any) string {
+	switch x := v.(type) {
+	case []string:
+		q := make([]string, len(x))
+		for i, s := range x {
+			q[i] = fmt.Sprintf("%q", s)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	case string:
+		return fmt.Sprintf("%q", x)
+	default:
+		return fmt.Sprint(x)
+	}
+}
