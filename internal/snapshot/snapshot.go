@@ -317,6 +317,12 @@ type Pod struct {
 	Unschedulable string    `json:"unschedulable,omitempty"`
 	CreatedAt     time.Time `json:"createdAt,omitempty"`
 	Terminating   bool      `json:"terminating,omitempty"`
+
+	// RequiredAntiAffinity holds requiredDuringSchedulingIgnoredDuringExecution pod anti-affinity
+	// terms; TopologySpread the topology spread constraints (types in scheduling.go). Both are
+	// optional: what-if simulations honour them when a reader fills them in.
+	RequiredAntiAffinity []PodAffinityTerm          `json:"requiredAntiAffinity,omitempty"`
+	TopologySpread       []TopologySpreadConstraint `json:"topologySpread,omitempty"`
 }
 
 // IsDaemonSetPod reports whether the pod is controlled by a DaemonSet.
