@@ -25,6 +25,10 @@ type Snapshot struct {
 	PDBs          []PDB      `json:"pdbs"`
 	Coverage      Coverage   `json:"coverage"`
 	Notes         []Note     `json:"notes,omitempty"`
+
+	// Digest is "sha256:<hex>" over the canonical encoding of everything else (digest.go,
+	// docs/snapshot.md); empty until Seal. It makes a saved snapshot tamper-evident evidence.
+	Digest string `json:"digest,omitempty"`
 }
 
 // Provenance records where the data came from, so a reviewer can rerun and trust it.
