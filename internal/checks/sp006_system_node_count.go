@@ -75,8 +75,12 @@ func checkSP006(c *rule.Context) []rule.Result {
 		r.Message = fmt.Sprintf("System pools keep %s (recommended: %d)", plural(total, "node", "nodes"), want)
 		return []rule.Result{r}
 	}
-	r.Message = fmt.Sprintf("System pools keep only %s; %d are recommended and fewer than %d leave the add-ons "+
-		"without a second node during upgrades and failures", plural(total, "node", "nodes"), want, wantHigh)
+	if r.Severity == rule.High {
+		r.Message = fmt.Sprintf("System pools keep only %s, below the floor of %d: one node upgrade or failure "+
+			"takes the system add-ons down (%d recommended)", plural(total, "node", "nodes"), wantHigh, want)
+	} else {
+		r.Message = fmt.Sprintf("System pools keep %s, fewer than the %d recommended", plural(total, "node", "nodes"), want)
+	}
 	r.Fix = sp006Fix(c, target, want-total)
 	return []rule.Result{r}
 }

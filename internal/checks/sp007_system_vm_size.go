@@ -66,10 +66,10 @@ func checkSP007(c *rule.Context) []rule.Result {
 				fmt.Sprintf("%d vCPU and %s GiB", apiMinSystemVCPU, formatGiB(apiMinSystemMemoryGiB))
 		default:
 			if sh.VCPU < minCPU {
-				short = append(short, fmt.Sprintf("fewer than %d vCPU", minCPU))
+				short = append(short, fmt.Sprintf("%d vCPU", minCPU))
 			}
 			if sh.MemoryGiB < minMem {
-				short = append(short, "less than "+formatGiB(minMem)+" GiB")
+				short = append(short, formatGiB(minMem)+" GiB")
 			}
 			if len(short) == 0 {
 				r.Status = rule.Pass
@@ -78,8 +78,8 @@ func checkSP007(c *rule.Context) []rule.Result {
 				continue
 			}
 			r.Status = rule.Fail
-			r.Message = "System pool " + p.Name + " uses " + desc + ": " + strings.Join(short, " and ") +
-				" than recommended for system nodes"
+			r.Message = "System pool " + p.Name + " uses " + desc + ", below the recommended " +
+				strings.Join(short, " and ") + " for system nodes"
 		}
 		s := specFrom(p)
 		s.vmSize = c.String("recommendedVMSize")

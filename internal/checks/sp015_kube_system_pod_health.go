@@ -52,7 +52,7 @@ func checkSP015(c *rule.Context) []rule.Result {
 		if p.Phase == "Pending" {
 			age := c.Now.Sub(p.CreatedAt)
 			if p.CreatedAt.IsZero() || age >= grace {
-				problems = append(problems, "Pending")
+				problems = append(problems, "is Pending")
 				blocking = true
 				if !p.CreatedAt.IsZero() {
 					evidence = append(evidence, ev("pendingFor", age.Round(time.Minute).String()))
@@ -62,13 +62,13 @@ func checkSP015(c *rule.Context) []rule.Result {
 		if p.WaitingReason != "" {
 			evidence = append(evidence, ev("waitingReason", p.WaitingReason))
 			if p.WaitingReason == "CrashLoopBackOff" {
-				problems = append(problems, "CrashLoopBackOff")
+				problems = append(problems, "is in CrashLoopBackOff")
 				blocking = true
 			}
 		}
 		evidence = append(evidence, ev("restarts", p.Restarts), ev("maxRestarts", maxRestarts))
 		if p.Restarts > maxRestarts {
-			problems = append(problems, fmt.Sprintf("%d restarts", p.Restarts))
+			problems = append(problems, fmt.Sprintf("has restarted %d times", p.Restarts))
 		}
 		if p.Unschedulable != "" {
 			evidence = append(evidence, ev("scheduler", p.Unschedulable))
@@ -80,7 +80,7 @@ func checkSP015(c *rule.Context) []rule.Result {
 		name := workloadName(p)
 		r := rule.Result{Status: rule.Fail, Evidence: evidence,
 			Resource: rule.Resource{Kind: "pod", Namespace: p.Namespace, Name: p.Name, Pool: c.Index.PoolOfNode(p.NodeName)},
-			Message:  "kube-system pod " + p.Name + " (" + name + ") is " + strings.Join(problems, ", ")}
+			Message:  "kube-system pod " + p.Name + " (" + name + ") " + strings.Join(problems, " and ")}
 		if p.Unschedulable != "" {
 			r.Message += ": " + p.Unschedulable
 		}

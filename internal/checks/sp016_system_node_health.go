@@ -62,7 +62,9 @@ func judgeSystemNode(c *rule.Context, n *snapshot.Node) rule.Result {
 	if n.Unschedulable {
 		problems = append(problems, "cordoned")
 	}
-	problems = append(problems, n.Conditions...)
+	if len(n.Conditions) > 0 {
+		problems = append(problems, "under "+strings.Join(n.Conditions, " and "))
+	}
 	if len(problems) == 0 {
 		r.Status = rule.Pass
 		r.Message = "system node " + n.Name + " is Ready and schedulable without pressure"
