@@ -1,0 +1,106 @@
+package files
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/syspool/syspool/internal/snapshot"
+)
+
+// Labels that mark nodes no agent pool owns: Node Auto Provisioning (Karpenter) nodes and virtual
+// nodes (ACI virtual kubelet).
+const (
+	labelKarpenterPool = "karpenter.sh/nodepool"
+	labelNodeType      = "type"
+	virtualKubelet     = "virtual-kubelet"
+)
+
+func ownedByNoPool(n *snapshot.Node) bool {
+	return n.Labels[labelKarpenterPool] != "" || n.Labels[labelNodeType] == virtualKubelet
+}
+
+// checkNodes refuses a kubectl capture taken from another cluster than the az/ARM files describe,
+// the mistake a wrong kube context makes silently. AKS writes the node resource group into the
+// kubernetes.azure.com/cluster label of every node, which settles it when both sides have it; the
+// pool names are the fallback.
+func (b *builder) checkNodes(s *snapshot.Snapshot) error {
+	nrg := s.Cluster.NodeResourceGroup
+	var firstRG string
+	var firstNode string
+	verified := false
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		rg := n.Labels[snapshot.LabelCluster]
+		if rg == "" {
+			continue
+		}
+		at := b.nodeAt[n.Name]
+		switch {
+		case nrg != "" && !strings.EqualFold(rg, nrg):
+			return &InputError{Path: at.path, Line: at.line, Col: at.col, Msg: fmt.Sprintf(
+				"node %s is in node resource group %s (label %s) but cluster %s uses %s: wrong kube context?",
+				n.Name, rg, snapshot.LabelCluster, clusterName(s), nrg)}
+		case firstRG != "" && !strings.EqualFold(rg, firstRG):
+			return &InputError{Path: at.path, Line: at.line, Col: at.col, Msg: fmt.Sprintf(
+				"nodes of two clusters in one run: node %s is in node resource group %s but node %s (%s) is in %s; "+
+					"pass the nodes of one cluster", n.Name, rg, firstNode, b.nodeAt[firstNode].path, firstRG)}
+		}
+		if firstRG == "" {
+			firstRG, firstNode = rg, n.Name
+		}
+		verified = verified || nrg != ""
+	}
+	if len(s.Pools) == 0 {
+		return nil
+	}
+	pools := map[string]bool{}
+	names := make([]string, 0, len(s.Pools))
+	for _, p := range s.Pools {
+		pools[p.Name] = true
+		names = append(names, p.Name)
+	}
+	// Judge each file on its own: one stale capture among good ones is still a wrong context.
+	byFile := map[string][]*snapshot.Node{}
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		if !ownedByNoPool(n) {
+			byFile[b.nodeAt[n.Name].path] = append(byFile[b.nodeAt[n.Name].path], n)
+		}
+	}
+	files := make([]string, 0, len(byFile))
+	for f := range byFile {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		nodes := byFile[f]
+		matched := false
+		for _, n := range nodes {
+			matched = matched || pools[poolLabel(n)]
+		}
+		if matched {
+			continue
+		}
+		if verified {
+			b.note(f, "none of the %d nodes belongs to a listed pool of cluster %s although their node resource group matches; "+
+				"were the pools and the nodes captured at different times?", len(nodes), clusterName(s))
+			continue
+		}
+		return &InputError{Path: f, Msg: fmt.Sprintf(
+			"none of the %d nodes in %s belongs to a pool of cluster %s (pools: %s): wrong kube context?",
+			len(nodes), f, clusterName(s), strings.Join(names, ", "))}
+	}
+	return nil
+}
+
+func poolLabel(n *snapshot.Node) string {
+	return firstLabel(n.Labels, snapshot.LabelAgentPool, snapshot.LabelAgentPoolLegacy)
+}
+
+func clusterName(s *snapshot.Snapshot) string {
+	if s.Cluster.Name != "" {
+		return s.Cluster.Name
+	}
+	return "(unnamed)"
+}

@@ -1,0 +1,192 @@
+// Package files is the offline Collector: it reads saved captures of one AKS cluster (az and ARM
+// JSON, kubectl JSON or YAML, or a syspool snapshot) and joins them into one snapshot.
+//
+// The format of every file is told from its content, never from its name, so captures can be
+// named anything. Each file is read once and hashed as it is read; kubectl JSON lists are streamed
+// item by item so that captures of large clusters need memory for one item at a time. Anything
+// wrong with the input is returned as an *InputError naming the file and, where there is one, the
+// line and column.
+package files
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/syspool/syspool/internal/collect"
+	"github.com/syspool/syspool/internal/snapshot"
+)
+
+// Options configure a Collector.
+type Options struct {
+	// Paths are files and directories; directories are walked in name order, leaving out hidden
+	// files, README* and *.md.
+	Paths []string
+	// FS is where Paths are looked up; nil means the operating system, with paths as typed.
+	FS fs.FS
+	// Now stamps Provenance.CollectedAt; nil means time.Now.
+	Now func() time.Time
+	// ToolVersion is recorded in the provenance.
+	ToolVersion string
+}
+
+// Collector reads files into a snapshot.
+type Collector struct {
+	opts Options
+}
+
+var _ collect.Collector = (*Collector)(nil)
+
+// New returns a Collector over opts.
+func New(opts Options) *Collector {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Collector{opts: opts}
+}
+
+// Collect reads every file and returns the joined snapshot. Errors about the input are
+// *InputError; a cancelled ctx is returned as it is.
+func (c *Collector) Collect(ctx context.Context) (*snapshot.Snapshot, error) {
+	in := newInputFS(c.opts.FS)
+	paths, err := in.resolve(c.opts.Paths)
+	if err != nil {
+		return nil, err
+	}
+	b := newBuilder()
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := b.readFile(ctx, in, p); err != nil {
+			return nil, err
+		}
+	}
+	if b.snap != nil {
+		return b.snap, nil
+	}
+	return b.finish(c.opts)
+}
+
+func (b *builder) finish(opts Options) (*snapshot.Snapshot, error) {
+	s := &snapshot.Snapshot{
+		SchemaVersion: snapshot.SchemaVersion,
+		Provenance: snapshot.Provenance{
+			Tool:        "syspool",
+			ToolVersion: opts.ToolVersion,
+			CollectedAt: opts.Now().UTC(),
+			Mode:        "files",
+			Sources:     make([]snapshot.Source, 0, len(b.sources)),
+		},
+		Cluster:   b.cluster,
+		Nodes:     nonNil(b.nodes),
+		Pods:      nonNil(b.pods),
+		Workloads: nonNil(b.workloads),
+		PDBs:      nonNil(b.pdbs),
+		Coverage:  snapshot.Coverage{},
+	}
+	if !b.clusterRead {
+		// Pool ids still say which cluster the pools belong to.
+		s.Cluster.ID = ""
+		s.Cluster.Name = b.idOf.Cluster
+		s.Cluster.ResourceGroup = b.idOf.ResourceGroup
+		s.Cluster.SubscriptionID = b.idOf.Subscription
+	}
+	for _, src := range b.sources {
+		s.Provenance.Sources = append(s.Provenance.Sources, src.source())
+		b.noteIgnored(src)
+	}
+	s.Pools = b.mergedPools()
+	b.sortKube(s)
+	b.coverage(s)
+	if err := b.checkNodes(s); err != nil {
+		return nil, err
+	}
+	s.Notes = append(b.notes, snapshot.Join(s)...)
+	for _, k := range []snapshot.DataKind{snapshot.KindNodes, snapshot.KindPods, snapshot.KindDeployments,
+		snapshot.KindDaemonSets, kindStatefulSets, snapshot.KindPDBs} {
+		if n := b.dups[k]; n > 0 {
+			s.Notes = append(s.Notes, snapshot.Note{Message: fmt.Sprintf(
+				"%d %s were read more than once (overlapping captures); the first copy of each was kept", n, k)})
+		}
+	}
+	return s, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func (b *builder) noteIgnored(src *sourceAcc) {
+	if len(src.ignored) == 0 {
+		return
+	}
+	kinds := make([]string, 0, len(src.ignored))
+	for k := range src.ignored {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%d %s", src.ignored[k], k)
+	}
+	b.note(src.path, "ignored %s: syspool reads %s", strings.Join(parts, ", "), kubeKindsRead)
+}
+
+// sortKube orders the Kubernetes objects by name so that the snapshot does not depend on the order
+// of files or of kubectl's output.
+func (b *builder) sortKube(s *snapshot.Snapshot) {
+	sort.SliceStable(s.Nodes, func(i, j int) bool { return s.Nodes[i].Name < s.Nodes[j].Name })
+	sort.SliceStable(s.Pods, func(i, j int) bool {
+		a, c := s.Pods[i], s.Pods[j]
+		return a.Namespace < c.Namespace || a.Namespace == c.Namespace && a.Name < c.Name
+	})
+	sort.SliceStable(s.Workloads, func(i, j int) bool {
+		a, c := s.Workloads[i], s.Workloads[j]
+		if a.Kind != c.Kind {
+			return a.Kind < c.Kind
+		}
+		return a.Namespace < c.Namespace || a.Namespace == c.Namespace && a.Name < c.Name
+	})
+	sort.SliceStable(s.PDBs, func(i, j int) bool {
+		a, c := s.PDBs[i], s.PDBs[j]
+		return a.Namespace < c.Namespace || a.Namespace == c.Namespace && a.Name < c.Name
+	})
+}
+
+// coverage says what was read. Kinds no file gave stay absent, so rules that need them report
+// an error rather than a pass.
+func (b *builder) coverage(s *snapshot.Snapshot) {
+	if b.clusterRead {
+		s.Coverage[snapshot.KindCluster] = snapshot.KindCoverage{Present: true}
+	}
+	switch {
+	case b.poolListRead:
+		s.Coverage[snapshot.KindPools] = snapshot.KindCoverage{Present: true}
+	case len(b.singlePools) > 0:
+		names := append([]string(nil), b.singlePools...)
+		sort.Strings(names)
+		scope := "pool " + names[0]
+		if len(names) > 1 {
+			scope = "pools " + strings.Join(names, ", ")
+		}
+		s.Coverage[snapshot.KindPools] = snapshot.KindCoverage{Present: true, Partial: true, Scope: scope,
+			Reason: "only " + scope + " was read (az aks nodepool show); other pools may exist"}
+	}
+	for k := range b.kubeRead {
+		s.Coverage[k] = snapshot.KindCoverage{Present: true}
+	}
+	if b.kubeRead[snapshot.KindPods] && len(b.podNS) == 1 {
+		// All pods in one namespace is what `kubectl get pods -n NS` gives; rules about kube-system
+		// can use it, rules about every pod cannot.
+		for ns := range b.podNS {
+			s.Coverage[snapshot.KindPods] = snapshot.KindCoverage{Present: true, Partial: true, Scope: "namespace " + ns}
+		}
+	}
+}

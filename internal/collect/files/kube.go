@@ -1,0 +1,350 @@
+package files
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	resourcehelper "k8s.io/component-helpers/resource"
+
+	"github.com/syspool/syspool/internal/snapshot"
+)
+
+// kindStatefulSets counts StatefulSets in provenance. No rule needs them as a kind of their own
+// yet, so they have no coverage entry; they join Snapshot.Workloads with the others.
+const kindStatefulSets snapshot.DataKind = "statefulsets"
+
+// kubeKindsRead is listed in the note about ignored objects.
+const kubeKindsRead = "Nodes, Pods, PodDisruptionBudgets, Deployments, DaemonSets and StatefulSets"
+
+// apiGroup returns the group of an apiVersion ("" for the core group's "v1").
+func apiGroup(apiVersion string) string {
+	if g, _, ok := strings.Cut(apiVersion, "/"); ok {
+		return g
+	}
+	return ""
+}
+
+// kubeObject converts one Kubernetes object. Kinds syspool does not read are counted, not refused:
+// `kubectl get all` or a namespace dump is a fine input.
+func (b *builder) kubeObject(o object, kind, apiVersion string) error {
+	group := apiGroup(apiVersion)
+	ns, name := o.kubeName()
+	what := fmt.Sprintf("%s%s %s", o.where(), strings.ToLower(kind), qualified(ns, name))
+	switch {
+	case kind == "Node" && group == "":
+		var n corev1.Node
+		if err := o.decodeKube(&n, what); err != nil {
+			return err
+		}
+		b.addNode(o, convertNode(&n))
+	case kind == "Pod" && group == "":
+		var p corev1.Pod
+		if err := o.decodeKube(&p, what); err != nil {
+			return err
+		}
+		b.addPod(o, convertPod(&p))
+	case kind == "PodDisruptionBudget" && group == "policy":
+		// policy/v1beta1 has the same shape for everything read here.
+		var p policyv1.PodDisruptionBudget
+		if err := o.decodeKube(&p, what); err != nil {
+			return err
+		}
+		b.addPDB(o, convertPDB(&p))
+	case kind == "Deployment" && (group == "apps" || group == "extensions"):
+		var d appsv1.Deployment
+		if err := o.decodeKube(&d, what); err != nil {
+			return err
+		}
+		w := workload("Deployment", d.Namespace, d.Name, &d.Spec.Template.Spec)
+		w.Replicas = replicas(d.Spec.Replicas)
+		w.ReadyReplicas = d.Status.ReadyReplicas
+		b.addWorkload(o, w, snapshot.KindDeployments)
+	case kind == "DaemonSet" && (group == "apps" || group == "extensions"):
+		var d appsv1.DaemonSet
+		if err := o.decodeKube(&d, what); err != nil {
+			return err
+		}
+		w := workload("DaemonSet", d.Namespace, d.Name, &d.Spec.Template.Spec)
+		w.Replicas = d.Status.DesiredNumberScheduled
+		w.ReadyReplicas = d.Status.NumberReady
+		b.addWorkload(o, w, snapshot.KindDaemonSets)
+	case kind == "StatefulSet" && group == "apps":
+		var s appsv1.StatefulSet
+		if err := o.decodeKube(&s, what); err != nil {
+			return err
+		}
+		w := workload("StatefulSet", s.Namespace, s.Name, &s.Spec.Template.Spec)
+		w.Replicas = replicas(s.Spec.Replicas)
+		w.ReadyReplicas = s.Status.ReadyReplicas
+		b.addWorkload(o, w, kindStatefulSets)
+	default:
+		o.r.src.ignore(kind)
+	}
+	return nil
+}
+
+func qualified(ns, name string) string {
+	if ns == "" {
+		return name
+	}
+	return ns + "/" + name
+}
+
+// replicas applies the API default of 1 for an unset replica count.
+func replicas(r *int32) int32 {
+	if r == nil {
+		return 1
+	}
+	return *r
+}
+
+// kubeName reads metadata leniently, for messages about an object that may not decode.
+func (o object) kubeName() (ns, name string) {
+	var head struct {
+		Metadata struct {
+			Name      json.RawMessage `json:"name"`
+			Namespace json.RawMessage `json:"namespace"`
+		} `json:"metadata"`
+	}
+	if json.Unmarshal(o.raw, &head) != nil {
+		return "", ""
+	}
+	ns, _ = stringValue(head.Metadata.Namespace)
+	name, _ = stringValue(head.Metadata.Name)
+	return ns, name
+}
+
+// decodeKube decodes a Kubernetes object. A quantity that does not parse fails deep inside
+// apimachinery with a message naming neither the field nor the value, so it is looked up here.
+func (o object) decodeKube(v any, what string) error {
+	err := o.decode(v, what)
+	if err == nil {
+		return nil
+	}
+	if path, val, ok := findBadQuantity(o.raw); ok {
+		e := o.errorf(val, "%s: %s: quantity %q does not parse; expected a Kubernetes quantity such as 250m, 2, 512Mi or 1.5Gi",
+			what, path, val)
+		e.Err = err
+		return e
+	}
+	return err
+}
+
+// resourceMaps are the keys under which Kubernetes objects hold quantities.
+var resourceMaps = map[string]bool{
+	"requests": true, "limits": true, "capacity": true, "allocatable": true, "overhead": true,
+	"allocatedResources": true, "hard": true, "used": true,
+}
+
+// findBadQuantity walks a raw object for the first quantity that does not parse.
+func findBadQuantity(raw []byte) (path, value string, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return "", "", false
+	}
+	return walkQuantities(v, "", false)
+}
+
+func walkQuantities(v any, path string, inResources bool) (string, string, bool) {
+	switch t := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(t))
+		for k := range t {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			if inResources {
+				s := fmt.Sprint(t[k])
+				if _, err := resource.ParseQuantity(s); err != nil {
+					return p, s, true
+				}
+				continue
+			}
+			if p, s, ok := walkQuantities(t[k], p, resourceMaps[k]); ok {
+				return p, s, true
+			}
+		}
+	case []any:
+		for i, e := range t {
+			if p, s, ok := walkQuantities(e, path+"["+strconv.Itoa(i)+"]", false); ok {
+				return p, s, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+func convertNode(n *corev1.Node) snapshot.Node {
+	sn := snapshot.Node{
+		Name:          n.Name,
+		Labels:        n.Labels,
+		ModeLabel:     n.Labels[snapshot.LabelMode],
+		Unschedulable: n.Spec.Unschedulable,
+		Capacity:      resources(n.Status.Capacity),
+		Allocatable:   resources(n.Status.Allocatable),
+		Zone:          firstLabel(n.Labels, snapshot.LabelZone, snapshot.LabelZoneOld),
+		InstanceType:  firstLabel(n.Labels, snapshot.LabelInstanceType, snapshot.LabelInstanceTypeOld),
+		// AKS writes the image on the node; ARM's nodeImageVersion is the pool's target.
+		NodeImageVersion: n.Labels[snapshot.LabelNodeImage],
+		KubeletVersion:   n.Status.NodeInfo.KubeletVersion,
+		OS:               firstNonEmpty(n.Labels[snapshot.LabelOS], n.Status.NodeInfo.OperatingSystem),
+		CreatedAt:        n.CreationTimestamp.Time,
+	}
+	for _, t := range n.Spec.Taints {
+		sn.Taints = append(sn.Taints, snapshot.Taint{Key: t.Key, Value: t.Value, Effect: string(t.Effect)})
+	}
+	for _, c := range n.Status.Conditions {
+		switch {
+		case c.Type == corev1.NodeReady:
+			sn.Ready = string(c.Status)
+		case c.Status == corev1.ConditionTrue:
+			// Every other node condition (the pressures, NetworkUnavailable, and the problem
+			// detector's KernelDeadlock and the like) reports trouble when it is True.
+			sn.Conditions = append(sn.Conditions, string(c.Type))
+		}
+	}
+	return sn
+}
+
+func resources(l corev1.ResourceList) snapshot.Resources {
+	return snapshot.Resources{
+		MilliCPU:    l.Cpu().MilliValue(),
+		MemoryBytes: l.Memory().Value(),
+		Pods:        l.Pods().Value(),
+	}
+}
+
+func firstLabel(labels map[string]string, keys ...string) string {
+	for _, k := range keys {
+		if v := labels[k]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func convertPod(p *corev1.Pod) snapshot.Pod {
+	sp := snapshot.Pod{
+		Namespace:         p.Namespace,
+		Name:              p.Name,
+		NodeName:          p.Spec.NodeName,
+		Labels:            p.Labels,
+		Phase:             string(p.Status.Phase),
+		PriorityClassName: p.Spec.PriorityClassName,
+		Tolerations:       tolerations(p.Spec.Tolerations),
+		NodeSelector:      p.Spec.NodeSelector,
+		CreatedAt:         p.CreationTimestamp.Time,
+		Terminating:       p.DeletionTimestamp != nil,
+	}
+	for _, ref := range p.OwnerReferences {
+		if ref.Controller != nil && *ref.Controller {
+			sp.Owner = snapshot.Owner{Kind: ref.Kind, Name: ref.Name}
+			break
+		}
+	}
+	if a := p.Spec.Affinity; a != nil && a.NodeAffinity != nil && a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution != nil {
+		for _, t := range a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution.NodeSelectorTerms {
+			sp.RequiredNodeAffinity = append(sp.RequiredNodeAffinity, snapshot.NodeSelectorTerm{
+				MatchExpressions: requirements(t.MatchExpressions),
+				MatchFields:      requirements(t.MatchFields),
+			})
+		}
+	}
+	// The scheduler's own arithmetic: containers summed, init containers as a running maximum
+	// (sidecars added in), pod-level resources and overhead applied.
+	reqs := resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{})
+	sp.Requests = snapshot.Resources{MilliCPU: reqs.Cpu().MilliValue(), MemoryBytes: reqs.Memory().Value()}
+	for _, c := range p.Status.Conditions {
+		switch {
+		case c.Type == corev1.PodReady:
+			sp.Ready = c.Status == corev1.ConditionTrue
+		case c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse:
+			sp.Unschedulable = firstNonEmpty(c.Message, c.Reason, "not scheduled")
+		}
+	}
+	for _, statuses := range [][]corev1.ContainerStatus{p.Status.ContainerStatuses, p.Status.InitContainerStatuses} {
+		for _, cs := range statuses {
+			sp.Restarts = max(sp.Restarts, cs.RestartCount)
+			if sp.WaitingReason == "" && cs.State.Waiting != nil {
+				sp.WaitingReason = cs.State.Waiting.Reason
+			}
+		}
+	}
+	return sp
+}
+
+func tolerations(ts []corev1.Toleration) []snapshot.Toleration {
+	var out []snapshot.Toleration
+	for _, t := range ts {
+		out = append(out, snapshot.Toleration{
+			Key: t.Key, Operator: string(t.Operator), Value: t.Value, Effect: string(t.Effect),
+			TolerationSeconds: t.TolerationSeconds,
+		})
+	}
+	return out
+}
+
+func requirements(rs []corev1.NodeSelectorRequirement) []snapshot.Requirement {
+	var out []snapshot.Requirement
+	for _, r := range rs {
+		out = append(out, snapshot.Requirement{Key: r.Key, Operator: string(r.Operator), Values: r.Values})
+	}
+	return out
+}
+
+func workload(kind, ns, name string, spec *corev1.PodSpec) snapshot.Workload {
+	return snapshot.Workload{
+		Kind: kind, Namespace: ns, Name: name,
+		NodeSelector: spec.NodeSelector,
+		Tolerations:  tolerations(spec.Tolerations),
+	}
+}
+
+func convertPDB(p *policyv1.PodDisruptionBudget) snapshot.PDB {
+	pdb := snapshot.PDB{
+		Namespace:          p.Namespace,
+		Name:               p.Name,
+		CurrentHealthy:     p.Status.CurrentHealthy,
+		DesiredHealthy:     p.Status.DesiredHealthy,
+		DisruptionsAllowed: p.Status.DisruptionsAllowed,
+		ExpectedPods:       p.Status.ExpectedPods,
+	}
+	if p.Spec.MinAvailable != nil {
+		pdb.MinAvailable = p.Spec.MinAvailable.String()
+	}
+	if p.Spec.MaxUnavailable != nil {
+		pdb.MaxUnavailable = p.Spec.MaxUnavailable.String()
+	}
+	if s := p.Spec.Selector; s != nil {
+		pdb.Selector.MatchLabels = s.MatchLabels
+		for _, r := range s.MatchExpressions {
+			pdb.Selector.MatchExpressions = append(pdb.Selector.MatchExpressions,
+				snapshot.Requirement{Key: r.Key, Operator: string(r.Operator), Values: r.Values})
+		}
+	}
+	return pdb
+}

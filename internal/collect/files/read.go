@@ -1,0 +1,117 @@
+package files
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// fileReader reads one input file. It owns the decoding position; what the decoded objects mean is
+// the builder's business.
+type fileReader struct {
+	ctx  context.Context
+	path string
+	b    *builder
+	src  *sourceAcc
+	// yaml is set while a YAML document, converted to JSON, runs through the JSON reader: JSON
+	// offsets then mean nothing to the user, so positions come from the YAML text instead.
+	yaml *yamlDoc
+
+	w     *window
+	dec   *json.Decoder
+	start int64 // absolute offset at which dec began reading
+	ck    checkpoint
+}
+
+// readFile reads path once: the bytes are hashed as they stream past the decoder, so the recorded
+// sha256 is of exactly what was parsed.
+func (b *builder) readFile(ctx context.Context, in inputFS, path string) error {
+	f, err := in.fsys.Open(path)
+	if err != nil {
+		return &InputError{Path: path, Msg: "cannot read: " + describeFSError(err), Err: err}
+	}
+	defer f.Close()
+	h := sha256.New()
+	src := b.newSource(path)
+	r := &fileReader{ctx: ctx, path: path, b: b, src: src}
+	if err := r.read(io.TeeReader(f, h)); err != nil {
+		return err
+	}
+	// The decoder may stop before EOF (trailing blanks); hash the rest so the sum covers the file.
+	if _, err := io.Copy(h, f); err != nil {
+		return r.ioErr(err)
+	}
+	src.sha256 = hex.EncodeToString(h.Sum(nil))
+	return nil
+}
+
+func (r *fileReader) read(raw io.Reader) error {
+	br := bufio.NewReaderSize(raw, 64<<10)
+	head, err := br.Peek(3)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return r.ioErr(err)
+	}
+	var text io.Reader = br
+	switch {
+	case bytes.HasPrefix(head, bomUTF8):
+		_, _ = br.Discard(len(bomUTF8)) // cannot fail: the bytes were peeked
+	case bytes.HasPrefix(head, bomUTF16LE):
+		_, _ = br.Discard(2)
+		text = &utf16Reader{r: br}
+	case bytes.HasPrefix(head, bomUTF16BE):
+		_, _ = br.Discard(2)
+		text = &utf16Reader{r: br, bigEndian: true}
+	}
+	r.w = newWindow(text)
+	first, ok := r.firstNonBlank()
+	if r.w.err != nil && !errors.Is(r.w.err, io.EOF) {
+		return r.ioErr(r.w.err)
+	}
+	if !ok {
+		return &InputError{Path: r.path, Msg: emptyFileMsg}
+	}
+	if first == '{' || first == '[' {
+		r.src.format = "json"
+		return r.readJSON()
+	}
+	r.src.format = "yaml"
+	return r.readYAML()
+}
+
+// firstNonBlank peeks past leading white space without consuming anything.
+func (r *fileReader) firstNonBlank() (byte, bool) {
+	for n := 512; ; n *= 2 {
+		buf := r.w.peek(n)
+		for _, c := range buf {
+			if !isBlank(c) {
+				return c, true
+			}
+		}
+		if len(buf) < n {
+			return 0, false
+		}
+	}
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+func (r *fileReader) ioErr(err error) error {
+	return &InputError{Path: r.path, Msg: "cannot read: " + describeFSError(err), Err: err}
+}
+
+// errAt makes an InputError at an absolute offset of the JSON being read.
+func (r *fileReader) errAt(off int64, format string, args ...any) *InputError {
+	e := &InputError{Path: r.path, Msg: fmt.Sprintf(format, args...)}
+	if r.yaml != nil {
+		e.Line = r.yaml.startLine
+		return e
+	}
+	e.Line, e.Col = r.w.pos(off)
+	return e
+}
