@@ -37,6 +37,11 @@ var formats = map[string]Writer{
 	"table": Table,
 	"json":  JSON,
 	"yaml":  YAML,
+
+	// CI and change-ticket formats.
+	"sarif":    SARIF,
+	"junit":    JUnit,
+	"markdown": Markdown,
 }
 
 // Names lists the valid format names, sorted.
