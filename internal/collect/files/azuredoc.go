@@ -60,7 +60,7 @@ func (b *builder) clusterDoc(o object, arm bool, srcKind string) error {
 		ResourceGroup:  firstNonEmpty(id.ResourceGroup, env.ResourceGroup),
 		SubscriptionID: id.Subscription,
 		Location:       env.Location,
-		Tags:           env.Tags,
+		Tags:           mapOrNil(env.Tags),
 	}
 	if env.SKU != nil {
 		cl.SKUName, cl.SKUTier = env.SKU.Name, env.SKU.Tier

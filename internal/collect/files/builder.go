@@ -137,7 +137,12 @@ func (b *builder) addNode(o object, n snapshot.Node) {
 	if b.dup(snapshot.KindNodes, "", n.Name) {
 		return
 	}
-	line, col := o.position(n.Name)
+	// Place the node at its cluster label, which is what the node checks complain about.
+	needle := n.Name
+	if rg := n.Labels[snapshot.LabelCluster]; rg != "" {
+		needle = rg
+	}
+	line, col := o.position(needle)
 	b.nodeAt[n.Name] = where{path: o.r.path, line: line, col: col}
 	b.nodes = append(b.nodes, n)
 }

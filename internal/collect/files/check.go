@@ -2,6 +2,7 @@ package files
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -89,7 +90,7 @@ func (b *builder) checkNodes(s *snapshot.Snapshot) error {
 		}
 		return &InputError{Path: f, Msg: fmt.Sprintf(
 			"none of the %d nodes in %s belongs to a pool of cluster %s (pools: %s): wrong kube context?",
-			len(nodes), f, clusterName(s), strings.Join(names, ", "))}
+			len(nodes), filepath.Base(f), clusterName(s), strings.Join(names, ", "))}
 	}
 	return nil
 }

@@ -88,12 +88,13 @@ func (b *builder) finish(opts Options) (*snapshot.Snapshot, error) {
 		PDBs:      nonNil(b.pdbs),
 		Coverage:  snapshot.Coverage{},
 	}
-	if !b.clusterRead {
+	if id := b.idOf; !b.clusterRead && id.Cluster != "" {
 		// Pool ids still say which cluster the pools belong to.
-		s.Cluster.ID = ""
-		s.Cluster.Name = b.idOf.Cluster
-		s.Cluster.ResourceGroup = b.idOf.ResourceGroup
-		s.Cluster.SubscriptionID = b.idOf.Subscription
+		s.Cluster.Name, s.Cluster.ResourceGroup, s.Cluster.SubscriptionID = id.Cluster, id.ResourceGroup, id.Subscription
+		if id.Subscription != "" && id.ResourceGroup != "" {
+			s.Cluster.ID = "/subscriptions/" + id.Subscription + "/resourceGroups/" + id.ResourceGroup +
+				"/providers/Microsoft.ContainerService/managedClusters/" + id.Cluster
+		}
 	}
 	for _, src := range b.sources {
 		s.Provenance.Sources = append(s.Provenance.Sources, src.source())

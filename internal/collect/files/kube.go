@@ -192,7 +192,7 @@ func walkQuantities(v any, path string, inResources bool) (string, string, bool)
 func convertNode(n *corev1.Node) snapshot.Node {
 	sn := snapshot.Node{
 		Name:          n.Name,
-		Labels:        n.Labels,
+		Labels:        mapOrNil(n.Labels),
 		ModeLabel:     n.Labels[snapshot.LabelMode],
 		Unschedulable: n.Spec.Unschedulable,
 		Capacity:      resources(n.Status.Capacity),
@@ -252,11 +252,11 @@ func convertPod(p *corev1.Pod) snapshot.Pod {
 		Namespace:         p.Namespace,
 		Name:              p.Name,
 		NodeName:          p.Spec.NodeName,
-		Labels:            p.Labels,
+		Labels:            mapOrNil(p.Labels),
 		Phase:             string(p.Status.Phase),
 		PriorityClassName: p.Spec.PriorityClassName,
 		Tolerations:       tolerations(p.Spec.Tolerations),
-		NodeSelector:      p.Spec.NodeSelector,
+		NodeSelector:      mapOrNil(p.Spec.NodeSelector),
 		CreatedAt:         p.CreationTimestamp.Time,
 		Terminating:       p.DeletionTimestamp != nil,
 	}
@@ -311,7 +311,7 @@ func tolerations(ts []corev1.Toleration) []snapshot.Toleration {
 func requirements(rs []corev1.NodeSelectorRequirement) []snapshot.Requirement {
 	var out []snapshot.Requirement
 	for _, r := range rs {
-		out = append(out, snapshot.Requirement{Key: r.Key, Operator: string(r.Operator), Values: r.Values})
+		out = append(out, snapshot.Requirement{Key: r.Key, Operator: string(r.Operator), Values: sliceOrNil(r.Values)})
 	}
 	return out
 }
@@ -319,7 +319,7 @@ func requirements(rs []corev1.NodeSelectorRequirement) []snapshot.Requirement {
 func workload(kind, ns, name string, spec *corev1.PodSpec) snapshot.Workload {
 	return snapshot.Workload{
 		Kind: kind, Namespace: ns, Name: name,
-		NodeSelector: spec.NodeSelector,
+		NodeSelector: mapOrNil(spec.NodeSelector),
 		Tolerations:  tolerations(spec.Tolerations),
 	}
 }
@@ -340,10 +340,10 @@ func convertPDB(p *policyv1.PodDisruptionBudget) snapshot.PDB {
 		pdb.MaxUnavailable = p.Spec.MaxUnavailable.String()
 	}
 	if s := p.Spec.Selector; s != nil {
-		pdb.Selector.MatchLabels = s.MatchLabels
+		pdb.Selector.MatchLabels = mapOrNil(s.MatchLabels)
 		for _, r := range s.MatchExpressions {
 			pdb.Selector.MatchExpressions = append(pdb.Selector.MatchExpressions,
-				snapshot.Requirement{Key: r.Key, Operator: string(r.Operator), Values: r.Values})
+				snapshot.Requirement{Key: r.Key, Operator: string(r.Operator), Values: sliceOrNil(r.Values)})
 		}
 	}
 	return pdb

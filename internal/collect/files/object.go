@@ -80,8 +80,8 @@ func (o object) decode(v any, what string) error {
 		if o.r.yaml != nil {
 			e.Line, e.Col = o.r.yaml.find(lastSegment(te.Field) + ":")
 		} else if te.Offset > 0 && te.Offset <= int64(len(o.raw)) {
-			// Offset is just past the offending value: point at its last byte.
-			e.Line, e.Col = o.r.w.pos(o.at + te.Offset - 1)
+			// Offset is just past the offending value.
+			e.Line, e.Col = o.r.w.pos(o.at + int64(valueStart(o.raw, int(te.Offset)-1)))
 		}
 		e.Err = err
 		return e
@@ -89,6 +89,24 @@ func (o object) decode(v any, what string) error {
 	e := o.errorf("", "%s: %v", what, err)
 	e.Err = err
 	return e
+}
+
+// valueStart finds where the scalar ending at raw[end] begins: the opening quote of a string, or
+// the first byte of a number or literal.
+func valueStart(raw []byte, end int) int {
+	if raw[end] == '"' {
+		for i := end - 1; i >= 0; i-- {
+			if raw[i] == '"' && (i == 0 || raw[i-1] != '\\') {
+				return i
+			}
+		}
+		return end
+	}
+	i := end
+	for i > 0 && !bytes.ContainsRune([]byte(" \t\r\n:,[{"), rune(raw[i-1])) {
+		i--
+	}
+	return i
 }
 
 func lastSegment(field string) string {
@@ -121,4 +139,20 @@ func jsonTypeName(t reflect.Type) string {
 		return "an object"
 	}
 	return t.String()
+}
+
+// mapOrNil and sliceOrNil drop empty collections: the snapshot codec omits them, so keeping them
+// would make a snapshot differ from its own encoding.
+func mapOrNil[M ~map[K]V, K comparable, V any](m M) M {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
+func sliceOrNil[S ~[]E, E any](s S) S {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }

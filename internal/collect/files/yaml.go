@@ -43,11 +43,12 @@ func (r *fileReader) readYAML() error {
 	line, start, docs := 0, 1, 0
 	flush := func() error {
 		defer doc.Reset()
-		if blankYAML(doc.Bytes()) {
+		text, skipped := trimYAMLHead(doc.Bytes())
+		if len(text) == 0 {
 			return nil
 		}
 		docs++
-		return r.readYAMLDoc(&yamlDoc{text: doc.Bytes(), startLine: start})
+		return r.readYAMLDoc(&yamlDoc{text: text, startLine: start + skipped})
 	}
 	for {
 		l, err := br.ReadBytes('\n')
@@ -89,15 +90,20 @@ func (r *fileReader) readYAML() error {
 	return nil
 }
 
-// blankYAML reports whether a document has nothing but blank lines and comments.
-func blankYAML(text []byte) bool {
-	for _, l := range bytes.Split(text, []byte{'\n'}) {
-		l = bytes.TrimSpace(l)
-		if len(l) > 0 && l[0] != '#' {
-			return false
+// trimYAMLHead drops the blank and comment lines that open a document, so that a document's first
+// line (where errors without a better place are reported) is its first line of content. It returns
+// nothing for a document that has no content at all.
+func trimYAMLHead(text []byte) ([]byte, int) {
+	skipped := 0
+	for len(text) > 0 {
+		line, rest, _ := bytes.Cut(text, []byte{'\n'})
+		if l := bytes.TrimSpace(line); len(l) > 0 && l[0] != '#' {
+			return text, skipped
 		}
+		text = rest
+		skipped++
 	}
-	return true
+	return nil, skipped
 }
 
 var yamlLineRE = regexp.MustCompile(`line (\d+)(?:, column (\d+))?: `)
