@@ -1,0 +1,191 @@
+package simulate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// disruption is how pods leave their nodes.
+type disruption int
+
+const (
+	// evict is voluntary: the eviction API, PDBs apply, the nodes stay (cordoned).
+	evict disruption = iota
+	// lose is involuntary: the nodes fail or are deleted outright, PDBs are only reported on.
+	lose
+)
+
+// disrupt moves the pods off batch (all of them except DaemonSet and static pods, or only
+// those in only when it is not nil), re-places them on the other nodes, and applies the budgets.
+// away gives the reason the batch's nodes cannot take pods back.
+func (s *Sim) disrupt(batch []*node, only []*pod, how disruption) Batch {
+	b := Batch{}
+	away := map[*node]string{}
+	for _, n := range batch {
+		b.Nodes = append(b.Nodes, n.name)
+		if only == nil {
+			if how == evict {
+				n.cordoned = true
+				away[n] = "node is being drained"
+			} else {
+				away[n] = ""
+			}
+		}
+	}
+	moving := only
+	if moving == nil {
+		for _, n := range batch {
+			for _, p := range n.pods {
+				if !p.ds && p.p.Owner.Kind != "Node" {
+					moving = append(moving, p)
+				}
+			}
+		}
+	}
+	sortForPlacement(moving)
+
+	held := map[*pod]bool{}
+	if how == evict {
+		b.Blockers = append(b.Blockers, s.holdUnevictable(moving, held)...)
+	}
+	from := map[*pod]*node{}
+	var evicted []*pod
+	for _, p := range moving {
+		if held[p] {
+			continue
+		}
+		from[p] = p.node
+		s.unbind(p)
+		switch {
+		case p.p.Terminating:
+			// already on its way out; its controller has made a replacement
+		case p.p.Owner.Name == "":
+			b.Lost = append(b.Lost, p.ref())
+		default:
+			evicted = append(evicted, p)
+		}
+	}
+	reasons := map[*pod][]NodeReason{}
+	for _, p := range evicted {
+		if n, why := s.placeOne(p, away); n == nil {
+			reasons[p] = why
+		}
+	}
+	b.Blockers = append(b.Blockers, s.settleBudgets(evicted, reasons, from, held, how)...)
+	for _, p := range evicted {
+		if held[p] {
+			continue
+		}
+		if why, failed := reasons[p]; failed {
+			b.Unplaced = append(b.Unplaced, Unplaced{Pod: p.ref(), From: from[p].name, Reasons: why})
+		} else {
+			b.Placements = append(b.Placements, Placement{Pod: p.ref(), From: from[p].name, To: p.node.name, ToPool: p.node.pool})
+		}
+	}
+	return b
+}
+
+// holdUnevictable keeps on their nodes the pods the eviction API refuses outright: pods selected
+// by several PDBs, and pods whose PDB allows no disruption now.
+func (s *Sim) holdUnevictable(moving []*pod, held map[*pod]bool) []Blocker {
+	var out []Blocker
+	multi := map[string][]*pod{}
+	var multiKeys []string
+	zero := map[*budget][]*pod{}
+	var zeroOrder []*budget
+	for _, p := range moving {
+		switch {
+		case len(p.budgets) > 1:
+			refs := make([]string, len(p.budgets))
+			for i, bu := range p.budgets {
+				refs[i] = bu.ref
+			}
+			sort.Strings(refs)
+			k := strings.Join(refs, ",")
+			if _, ok := multi[k]; !ok {
+				multiKeys = append(multiKeys, k)
+			}
+			multi[k] = append(multi[k], p)
+			held[p] = true
+		case len(p.budgets) == 1 && p.budgets[0].allowed <= 0:
+			bu := p.budgets[0]
+			if _, ok := zero[bu]; !ok {
+				zeroOrder = append(zeroOrder, bu)
+			}
+			zero[bu] = append(zero[bu], p)
+			held[p] = true
+		}
+	}
+	for _, k := range multiKeys {
+		bl := Blocker{Kind: BlockMultiplePDBs, PDBs: strings.Split(k, ",")}
+		for _, p := range multi[k] {
+			bl.Pods = append(bl.Pods, p.ref().String())
+		}
+		bl.Message = fmt.Sprintf("%s selected by %d PDBs (%s): the eviction API refuses such pods (HTTP 500), so the drain "+
+			"cannot finish; make exactly one PDB select them", strings.Join(bl.Pods, ", "), len(bl.PDBs), strings.Join(bl.PDBs, ", "))
+		out = append(out, bl)
+	}
+	for _, bu := range zeroOrder {
+		bl := bu.blocker(BlockPDB, zero[bu], 1)
+		bl.Message = fmt.Sprintf("PDB %s allows 0 disruptions (%s): eviction of %s is refused until more of its pods "+
+			"are healthy, so the drain waits until it times out", bu.ref, bu.arithmetic(), strings.Join(bl.Pods, ", "))
+		out = append(out, bl)
+	}
+	return out
+}
+
+// settleBudgets applies each budget to the evicted pods it selects. A voluntary batch that needs
+// more disruptions than a budget has left is blocked by it: its pods go back to their nodes. The
+// pods that find no node use their disruptions up for good.
+func (s *Sim) settleBudgets(evicted []*pod, reasons map[*pod][]NodeReason, from map[*pod]*node,
+	held map[*pod]bool, how disruption) []Blocker {
+	var out []Blocker
+	for _, bu := range s.budgets {
+		var mine []*pod
+		placed, unplaced := 0, 0
+		for _, p := range evicted {
+			if len(p.budgets) == 1 && p.budgets[0] == bu {
+				mine = append(mine, p)
+				if _, failed := reasons[p]; failed {
+					unplaced++
+				} else {
+					placed++
+				}
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		needed := unplaced
+		if placed > 0 {
+			needed++
+		}
+		switch {
+		case how == evict && needed > bu.allowed:
+			bl := bu.blocker(BlockPDB, mine, needed)
+			bl.Message = fmt.Sprintf("PDB %s allows %d disruption(s) but this batch needs %d: %d of its pods would find no "+
+				"node and keep their disruption for good, plus one to move the others (%s)",
+				bu.ref, bu.allowed, needed, unplaced, bu.arithmetic())
+			out = append(out, bl)
+			for _, p := range mine {
+				if p.node != nil {
+					s.unbind(p)
+				}
+				s.bind(p, from[p])
+				held[p] = true
+			}
+		case unplaced > 0:
+			before := bu.arithmetic()
+			bu.healthy -= unplaced
+			bu.allowed = max(0, bu.healthy-bu.desired)
+			if how == lose && bu.healthy < bu.desired {
+				bl := bu.blocker(ViolatedPDB, mine, needed)
+				bl.Message = fmt.Sprintf("PDB %s would fall to %d healthy, below the %d it requires: %d of its pods find no node (before: %s)",
+					bu.ref, bu.healthy, bu.desired, unplaced, before)
+				out = append(out, bl)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,197 @@
+package simulate
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	corev1helpers "k8s.io/component-helpers/scheduling/corev1"
+
+	"github.com/syspool/syspool/internal/snapshot"
+)
+
+// doNotSchedule is the scheduler's TaintToleration filter: only NoSchedule and NoExecute taints
+// keep a pod off a node; PreferNoSchedule only lowers the node's score.
+func doNotSchedule(t *corev1.Taint) bool {
+	return t.Effect == corev1.TaintEffectNoSchedule || t.Effect == corev1.TaintEffectNoExecute
+}
+
+func preferNoSchedule(t *corev1.Taint) bool { return t.Effect == corev1.TaintEffectPreferNoSchedule }
+
+// unschedulableTaint is what a cordoned node carries; DaemonSet pods tolerate it.
+var unschedulableTaint = corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule}
+
+// fit returns "" when node n accepts pod p, or the reason it does not, in the scheduler's filter
+// order so the first reason is the one the scheduler would give.
+func (s *Sim) fit(p *pod, n *node) string {
+	if !n.ready {
+		return "node is not Ready"
+	}
+	if n.cordoned && !corev1helpers.TolerationsTolerateTaint(discard, p.core.Spec.Tolerations, &unschedulableTaint, false) {
+		return "node is cordoned (unschedulable)"
+	}
+	if t, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, n.core.Spec.Taints, p.core.Spec.Tolerations,
+		doNotSchedule, false); bad {
+		return "untolerated taint " + taintString(t)
+	}
+	if len(p.p.NodeSelector) > 0 && !labels.SelectorFromSet(p.p.NodeSelector).Matches(labels.Set(n.labels)) {
+		return "nodeSelector mismatch (" + labels.SelectorFromSet(p.p.NodeSelector).String() + ")"
+	}
+	ok, err := p.aff.Match(n.core)
+	if err != nil {
+		return "node affinity does not parse: " + err.Error()
+	}
+	if !ok {
+		return "node affinity mismatch"
+	}
+	if n.podsKnown && n.used.Pods+1 > n.alloc.Pods {
+		return fmt.Sprintf("max pods %d reached", n.alloc.Pods)
+	}
+	if r := p.p.Requests.MilliCPU; r > 0 && n.used.MilliCPU+r > n.alloc.MilliCPU {
+		return fmt.Sprintf("insufficient cpu: needs %s, %s free", FormatCPU(r), FormatCPU(max(0, n.alloc.MilliCPU-n.used.MilliCPU)))
+	}
+	if r := p.p.Requests.MemoryBytes; r > 0 && n.used.MemoryBytes+r > n.alloc.MemoryBytes {
+		return fmt.Sprintf("insufficient memory: needs %s, %s free", FormatMemory(r),
+			FormatMemory(max(0, n.alloc.MemoryBytes-n.used.MemoryBytes)))
+	}
+	if why := s.spreadViolation(p, n); why != "" {
+		return why
+	}
+	return s.antiAffinityViolation(p, n)
+}
+
+func taintString(t corev1.Taint) string {
+	return snapshot.Taint{Key: t.Key, Value: t.Value, Effect: string(t.Effect)}.String()
+}
+
+// spreadViolation checks p's DoNotSchedule topology spread constraints on n, as the
+// PodTopologySpread filter does: a node without the topology label is rejected, and placing p
+// there must not raise the skew above maxSkew.
+func (s *Sim) spreadViolation(p *pod, n *node) string {
+	for _, c := range p.p.TopologySpread {
+		if c.WhenUnsatisfiable != "DoNotSchedule" {
+			continue
+		}
+		dom, has := n.labels[c.TopologyKey]
+		if !has {
+			return "topology spread: node has no label " + c.TopologyKey
+		}
+		sel, ok := selectorWithKeys(c.LabelSelector, c.MatchLabelKeys, p.p.Labels)
+		if !ok {
+			s.assume("a topology spread selector of " + p.ref().String() + " does not parse; it counts no pods")
+		}
+		counts := map[string]int{}
+		for _, m := range s.nodes {
+			v, has := m.labels[c.TopologyKey]
+			if !has || !s.inSpreadDomain(p, m, c) {
+				continue
+			}
+			if _, seen := counts[v]; !seen {
+				counts[v] = 0
+			}
+			for _, q := range m.pods {
+				if q.p.Namespace == p.p.Namespace && sel.Matches(labels.Set(q.p.Labels)) {
+					counts[v]++
+				}
+			}
+		}
+		minCount := -1
+		for _, k := range counts {
+			if minCount < 0 || k < minCount {
+				minCount = k
+			}
+		}
+		if c.MinDomains != nil && len(counts) < int(*c.MinDomains) {
+			minCount = 0
+		}
+		self := 0
+		if sel.Matches(labels.Set(p.p.Labels)) {
+			self = 1
+		}
+		if skew := counts[dom] + self - max(minCount, 0); skew > int(c.MaxSkew) {
+			return fmt.Sprintf("topology spread: skew on %s would be %d, maxSkew %d", c.TopologyKey, skew, c.MaxSkew)
+		}
+	}
+	return ""
+}
+
+// inSpreadDomain applies nodeAffinityPolicy (Honor by default) and nodeTaintsPolicy (Ignore by
+// default) to decide whether node m counts as a domain for p.
+func (s *Sim) inSpreadDomain(p *pod, m *node, c snapshot.TopologySpreadConstraint) bool {
+	if c.NodeAffinityPolicy != "Ignore" {
+		if ok, err := p.aff.Match(m.core); err != nil || !ok {
+			return false
+		}
+	}
+	if c.NodeTaintsPolicy == "Honor" {
+		if _, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, m.core.Spec.Taints, p.core.Spec.Tolerations,
+			doNotSchedule, false); bad {
+			return false
+		}
+	}
+	return true
+}
+
+// antiAffinityViolation checks required pod anti-affinity both ways, as InterPodAffinity does:
+// p's terms against the pods already in n's topology domain, and their terms against p.
+func (s *Sim) antiAffinityViolation(p *pod, n *node) string {
+	for _, t := range p.p.RequiredAntiAffinity {
+		dom, has := n.labels[t.TopologyKey]
+		if !has {
+			continue // a node without the key is outside every domain of the term
+		}
+		sel, nsOK := s.termMatcher(p, t)
+		for _, m := range s.nodes {
+			if v, has := m.labels[t.TopologyKey]; !has || v != dom {
+				continue
+			}
+			for _, q := range m.pods {
+				if q != p && nsOK(q.p.Namespace) && sel.Matches(labels.Set(q.p.Labels)) {
+					return fmt.Sprintf("pod anti-affinity: %s runs in the same %s (%s)", q.ref(), t.TopologyKey, dom)
+				}
+			}
+		}
+	}
+	for _, m := range s.nodes {
+		for _, q := range m.pods {
+			for _, t := range q.p.RequiredAntiAffinity {
+				v, has := m.labels[t.TopologyKey]
+				if w, nHas := n.labels[t.TopologyKey]; !has || !nHas || w != v {
+					continue
+				}
+				sel, nsOK := s.termMatcher(q, t)
+				if q != p && nsOK(p.p.Namespace) && sel.Matches(labels.Set(p.p.Labels)) {
+					return fmt.Sprintf("pod anti-affinity of %s on %s (%s)", q.ref(), t.TopologyKey, v)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// termMatcher resolves an anti-affinity term of owner into a label selector and a namespace test.
+func (s *Sim) termMatcher(owner *pod, t snapshot.PodAffinityTerm) (labels.Selector, func(string) bool) {
+	sel, ok := selector(t.LabelSelector)
+	if !ok {
+		s.assume("an anti-affinity selector of " + owner.ref().String() + " does not parse; it matches no pods")
+	}
+	if t.NamespaceSelector != nil {
+		if len(t.NamespaceSelector.MatchLabels)+len(t.NamespaceSelector.MatchExpressions) > 0 {
+			s.assume("snapshots carry no namespace labels: the anti-affinity namespaceSelector of " +
+				owner.ref().String() + " is taken to match every namespace (the stricter reading)")
+		}
+		return sel, func(string) bool { return true }
+	}
+	nss := t.Namespaces
+	if len(nss) == 0 {
+		nss = []string{owner.p.Namespace}
+	}
+	return sel, func(ns string) bool {
+		for _, x := range nss {
+			if x == ns {
+				return true
+			}
+		}
+		return false
+	}
+}

@@ -1,0 +1,243 @@
+package simulate
+
+import (
+	"fmt"
+	"sort"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/component-helpers/scheduling/corev1/nodeaffinity"
+
+	"github.com/syspool/syspool/internal/snapshot"
+)
+
+// Sim is a mutable copy of one snapshot's placement: nodes with what is requested on them, pods
+// with where they run, and budgets with what is left. Scenarios applied in turn see each other's
+// effects, so "add a pool, then drain the old one" is two Apply calls. The snapshot itself is
+// never modified.
+type Sim struct {
+	snap  *snapshot.Snapshot
+	nodes []*node // sorted by name
+	// byName indexes nodes, including removed ones until Apply forgets them.
+	byName  map[string]*node
+	pools   map[string]*snapshot.Pool
+	budgets []*budget
+	ds      []*dsTemplate
+	// pending counts pods that were unscheduled before any scenario.
+	pending     int
+	assumptions []string
+	seen        map[string]bool
+}
+
+type node struct {
+	name, pool, zone string
+	labels           map[string]string
+	taints           []snapshot.Taint
+	alloc            snapshot.Resources
+	// podsKnown is false when neither the node nor its pool says how many pods it takes.
+	podsKnown bool
+	used      snapshot.Resources
+	pods      []*pod
+	cordoned  bool
+	ready     bool
+	synthetic bool
+	from      string
+	core      *corev1.Node
+}
+
+type pod struct {
+	p    *snapshot.Pod
+	node *node
+	core *corev1.Pod
+	aff  nodeaffinity.RequiredNodeAffinity
+	prio int
+	ds   bool
+	// budgets are the PDBs that select the pod.
+	budgets []*budget
+}
+
+// New builds a simulation from s. It reads only; every later change happens on copies.
+func New(s *snapshot.Snapshot) *Sim {
+	sim := &Sim{snap: s, byName: map[string]*node{}, pools: map[string]*snapshot.Pool{}, seen: map[string]bool{}}
+	for i := range s.Pools {
+		p := s.Pools[i]
+		sim.pools[p.Name] = &p
+	}
+	for i := range s.Nodes {
+		n := &s.Nodes[i]
+		sn := &node{name: n.Name, pool: n.Pool, zone: n.Zone, labels: copyMap(n.Labels),
+			taints: append([]snapshot.Taint(nil), n.Taints...), alloc: n.Allocatable,
+			cordoned: n.Unschedulable, ready: n.IsReady(), from: "node status"}
+		sim.fillMaxPods(sn)
+		sim.addNode(sn)
+	}
+	for i := range s.Pods {
+		sp := s.Pods[i]
+		switch {
+		case sp.IsFinished():
+			continue
+		case sp.NodeName == "":
+			sim.pending++
+			continue
+		}
+		n, ok := sim.byName[sp.NodeName]
+		if !ok {
+			continue
+		}
+		sim.bind(sim.newPod(&sp), n)
+	}
+	sim.budgets = newBudgets(sim)
+	sim.ds = dsTemplates(sim)
+	if sim.pending > 0 {
+		sim.assume(fmt.Sprintf("%d pod(s) were already Pending before the scenario; they compete for nothing here", sim.pending))
+	}
+	sim.assume("the cluster autoscaler is not modelled: no pool grows to absorb displaced pods")
+	return sim
+}
+
+// fillMaxPods takes the pod limit from the pool's maxPods when the node did not report it.
+func (s *Sim) fillMaxPods(n *node) {
+	n.podsKnown = n.alloc.Pods > 0
+	if n.podsKnown {
+		return
+	}
+	if p, ok := s.pools[n.pool]; ok && p.MaxPods != nil {
+		n.alloc.Pods = int64(*p.MaxPods)
+		n.podsKnown = true
+		return
+	}
+	s.assume("node " + n.name + " reports no allocatable pods and its pool no maxPods: its pod count is not limited here")
+}
+
+func (s *Sim) newPod(sp *snapshot.Pod) *pod {
+	c := *sp
+	p := &pod{p: &c, core: corePod(&c), prio: priorityOf(&c), ds: c.IsDaemonSetPod()}
+	p.aff = nodeaffinity.GetRequiredNodeAffinity(p.core)
+	return p
+}
+
+func (s *Sim) addNode(n *node) {
+	n.core = coreNode(n.name, n.labels, n.taints)
+	s.nodes = append(s.nodes, n)
+	sort.Slice(s.nodes, func(i, j int) bool { return s.nodes[i].name < s.nodes[j].name })
+	s.byName[n.name] = n
+}
+
+// removeNode deletes n and whatever still runs on it.
+func (s *Sim) removeNode(n *node) {
+	for _, p := range n.pods {
+		p.node = nil
+	}
+	n.pods = nil
+	out := s.nodes[:0]
+	for _, x := range s.nodes {
+		if x != n {
+			out = append(out, x)
+		}
+	}
+	s.nodes = out
+	delete(s.byName, n.name)
+}
+
+// setTaints replaces a node's taints and rebuilds what the predicates read.
+func (n *node) setTaints(ts []snapshot.Taint) {
+	n.taints = append([]snapshot.Taint(nil), ts...)
+	n.core = coreNode(n.name, n.labels, n.taints)
+}
+
+func (s *Sim) bind(p *pod, n *node) {
+	p.node = n
+	n.pods = append(n.pods, p)
+	n.used.MilliCPU += p.p.Requests.MilliCPU
+	n.used.MemoryBytes += p.p.Requests.MemoryBytes
+	n.used.Pods++
+}
+
+func (s *Sim) unbind(p *pod) {
+	n := p.node
+	if n == nil {
+		return
+	}
+	for i, x := range n.pods {
+		if x == p {
+			n.pods = append(n.pods[:i], n.pods[i+1:]...)
+			break
+		}
+	}
+	n.used.MilliCPU -= p.p.Requests.MilliCPU
+	n.used.MemoryBytes -= p.p.Requests.MemoryBytes
+	n.used.Pods--
+	p.node = nil
+}
+
+// assume records an assumption once.
+func (s *Sim) assume(msg string) {
+	if !s.seen[msg] {
+		s.seen[msg] = true
+		s.assumptions = append(s.assumptions, msg)
+	}
+}
+
+// Nodes returns the names of the nodes the simulation holds now, sorted.
+func (s *Sim) Nodes() []string {
+	out := make([]string, len(s.nodes))
+	for i, n := range s.nodes {
+		out[i] = n.name
+	}
+	return out
+}
+
+// PodsOn returns "namespace/name" of the pods on node name now, sorted.
+func (s *Sim) PodsOn(name string) []string {
+	n, ok := s.byName[name]
+	if !ok {
+		return nil
+	}
+	out := make([]string, 0, len(n.pods))
+	for _, p := range n.pods {
+		out = append(out, p.p.Namespace+"/"+p.p.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Free returns what is still allocatable on node name.
+func (s *Sim) Free(name string) (snapshot.Resources, bool) {
+	n, ok := s.byName[name]
+	if !ok {
+		return snapshot.Resources{}, false
+	}
+	return snapshot.Resources{MilliCPU: n.alloc.MilliCPU - n.used.MilliCPU,
+		MemoryBytes: n.alloc.MemoryBytes - n.used.MemoryBytes, Pods: n.alloc.Pods - n.used.Pods}, true
+}
+
+func (p *pod) ref() PodRef {
+	r := PodRef{Namespace: p.p.Namespace, Name: p.p.Name, Requests: p.p.Requests}
+	w := p.p.Workload
+	if w.Name == "" {
+		w = p.p.Owner
+	}
+	if w.Name != "" {
+		r.Workload = w.Kind + "/" + w.Name
+	}
+	return r
+}
+
+// priorityOf resolves the two built-in priority classes; other classes' values are not in a
+// snapshot, so they rank with pods that have none.
+func priorityOf(p *snapshot.Pod) int {
+	switch p.PriorityClassName {
+	case "system-node-critical":
+		return 2000001000
+	case "system-cluster-critical":
+		return 2000000000
+	}
+	return 0
+}
+
+func copyMap(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
