@@ -26,5 +26,17 @@ func All() []rule.Rule {
 		sp015,
 		sp016,
 		sp017,
+		sp018,
+		sp019,
+		sp020,
+		sp021,
+		sp022,
+		sp023,
+		sp024,
+		sp025,
+		sp026,
+		sp027,
+		sp028,
+		sp029,
 	}
 }

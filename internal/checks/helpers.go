@@ -57,6 +57,11 @@ func ev(field string, value any) rule.Evidence {
 			return rule.Evidence{Field: field, Value: "unset"}
 		}
 		return rule.Evidence{Field: field, Value: strconv.Itoa(*v)}
+	case *bool:
+		if v == nil {
+			return rule.Evidence{Field: field, Value: "unset"}
+		}
+		return rule.Evidence{Field: field, Value: strconv.FormatBool(*v)}
 	}
 	return rule.Evidence{Field: field, Value: fmt.Sprint(value)}
 }
@@ -173,4 +178,34 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// intOrPercent parses a Kubernetes int-or-percent string as AKS and PDBs write it ("1", "33%").
+// ok is false for an empty or malformed value, which callers report rather than guess.
+func intOrPercent(s string) (n int, percent, ok bool) {
+	s = strings.TrimSpace(s)
+	percent = strings.HasSuffix(s, "%")
+	n, err := strconv.Atoi(strings.TrimSuffix(s, "%"))
+	if err != nil || n < 0 {
+		return 0, false, false
+	}
+	return n, percent, true
+}
+
+// clusterVersion is the Kubernetes version the control plane runs: currentKubernetesVersion, or
+// the requested kubernetesVersion (which may be a minor alias such as "1.35") when the capture
+// lacks the current one. field names which it was, for evidence.
+func clusterVersion(c *rule.Context) (raw, field string) {
+	if v := c.Snap.Cluster.CurrentKubernetesVersion; v != "" {
+		return v, "currentKubernetesVersion"
+	}
+	return c.Snap.Cluster.KubernetesVersion, "kubernetesVersion"
+}
+
+// poolVersion is the version a pool's nodes run, with the same fallback as clusterVersion.
+func poolVersion(p *snapshot.Pool) (raw, field string) {
+	if p.CurrentOrchestratorVersion != "" {
+		return p.CurrentOrchestratorVersion, "currentOrchestratorVersion"
+	}
+	return p.OrchestratorVersion, "orchestratorVersion"
 }

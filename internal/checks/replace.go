@@ -21,6 +21,10 @@ type poolSpec struct {
 	// count is used without the autoscaler; min and max with it.
 	autoscale       bool
 	count, min, max int
+	// mode is "System" when empty; specFor sets it for User and Gateway pools.
+	mode string
+	// extra are further flags, each complete ("--os-sku AzureLinux"), appended in order.
+	extra []string
 }
 
 // specFrom copies the settings of p worth keeping; the caller then corrects what was wrong.
@@ -59,7 +63,7 @@ func successorName(pool string) string {
 }
 
 func (s poolSpec) args() string {
-	a := []string{"--mode System"}
+	a := []string{"--mode " + orDefault(s.mode, snapshot.ModeSystem)}
 	if s.osType != "" {
 		a = append(a, "--os-type "+s.osType)
 	}
@@ -80,7 +84,33 @@ func (s poolSpec) args() string {
 	if len(s.taints) > 0 {
 		a = append(a, nodeTaintsArg(s.taints))
 	}
+	a = append(a, s.extra...)
 	return strings.Join(a, " ")
+}
+
+// specFor is specFrom for a pool of any mode: a User (or Gateway) pool keeps its mode, its OS,
+// its Spot priority and all of its own taints, and a Windows pool gets a name within the 6
+// characters Windows pools allow. Rules that replace a pool to change an immutable setting start
+// here and then correct that one setting.
+func specFor(p *snapshot.Pool) poolSpec {
+	s := specFrom(p)
+	if p.IsWindows() {
+		s.name = strings.ToLower(p.Name)
+		if len(s.name) > 4 {
+			s.name = s.name[:4]
+		}
+		s.name += "v2"
+		s.osType = "Windows"
+	}
+	if p.IsSystem() {
+		return s
+	}
+	s.mode = canonicalMode(p.Mode)
+	s.taints = userTaints(p.Taints)
+	if p.IsSpot() {
+		s.extra = append(s.extra, "--priority Spot")
+	}
+	return s
 }
 
 // retire says what happens to the old pool once its successor is up.
@@ -125,4 +155,18 @@ func systemPoolTaints(taints []snapshot.Taint) []snapshot.Taint {
 		}
 	}
 	return out
+}
+
+// validModes are the agent pool modes the AKS API accepts, spelled as it requires (research H-02).
+var validModes = []string{snapshot.ModeSystem, snapshot.ModeUser, snapshot.ModeGateway}
+
+// canonicalMode returns the valid mode m spells, ignoring case, or User, which is what AKS made
+// of an unknown or missing mode before it started rejecting them.
+func canonicalMode(m string) string {
+	for _, v := range validModes {
+		if strings.EqualFold(m, v) {
+			return v
+		}
+	}
+	return snapshot.ModeUser
 }

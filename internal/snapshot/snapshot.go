@@ -135,6 +135,9 @@ type Cluster struct {
 	// NodeProvisioningMode is "Auto" when Node Auto Provisioning (Karpenter) creates nodes that
 	// belong to no agent pool.
 	NodeProvisioningMode string `json:"nodeProvisioningMode,omitempty"`
+	// SupportPlan is "KubernetesOfficial" or "AKSLongTermSupport" (properties.supportPlan); with
+	// LTS a minor version stays supported for a year past its community end of life.
+	SupportPlan string `json:"supportPlan,omitempty"`
 }
 
 // Stopped reports whether the whole cluster is stopped (az aks stop).
