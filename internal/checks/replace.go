@@ -123,14 +123,19 @@ const (
 	retireToUser
 )
 
-// replaceFix adds s as a new System pool, then deletes p or turns it into a User pool. Adding
-// first keeps a System pool in place throughout: AKS refuses to lose its last one (H-09).
+// replaceFix adds s as a new System pool and says how to retire p afterwards. Only the add is a
+// command: the retirement follows a shell comment, so pasting the fix can never delete or demote
+// the old pool before the new one is Succeeded with Ready nodes and the kube-system pods have moved
+// (the most expensive mistake in the field; `syspool plan replace` prints the gated runbook).
 func replaceFix(c *rule.Context, p *snapshot.Pool, s poolSpec, r retire) string {
 	add := azNodepool(c, "add", s.name, s.args())
+	retireCmd := azNodepool(c, "delete", p.Name, "")
 	if r == retireToUser {
-		return then(add, azNodepool(c, "update", p.Name, "--mode User"))
+		retireCmd = azNodepool(c, "update", p.Name, "--mode User")
 	}
-	return then(add, azNodepool(c, "delete", p.Name, ""))
+	return add + "  # then, once " + s.name + " is Succeeded with Ready nodes and the kube-system pods run on it " +
+		"(" + kubectl(c, "get pods -n kube-system -o wide") + "), retire the old pool: " + retireCmd +
+		" (syspool plan replace prints the gated runbook)"
 }
 
 // userTaints drops the taints AKS adds itself (kubernetes.azure.com/scalesetpriority on Spot
