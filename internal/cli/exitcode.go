@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ExitCode is the process exit status. All codes live here so pipelines can rely on them.
+type ExitCode int
+
+const (
+	// ExitOK: the run finished, nothing failed at or above --fail-on, all data was read.
+	ExitOK ExitCode = 0
+	// ExitFindings: at least one unwaived finding at or above --fail-on.
+	ExitFindings ExitCode = 1
+	// ExitUsage: bad flags or arguments, or input that could not be read; no verdict was made.
+	ExitUsage ExitCode = 2
+	// ExitIncomplete: no finding at or above --fail-on, but some rules could not be evaluated
+	// because data was missing or unreadable. Never reported as a clean pass.
+	ExitIncomplete ExitCode = 3
+)
+
+// exitError carries an exit code through cobra's RunE.
+type exitError struct {
+	code ExitCode
+	err  error
+	// silent errors were already reported (e.g. findings printed in the report).
+	silent bool
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError marks err as a usage or input error (exit 2).
+func usageError(err error) error { return &exitError{code: ExitUsage, err: err} }
+
+// usageErrorf formats a usage error.
+func usageErrorf(format string, a ...any) error { return usageError(fmt.Errorf(format, a...)) }
+
+// withCode returns an already-reported outcome that only sets the exit code.
+func withCode(c ExitCode) error {
+	if c == ExitOK {
+		return nil
+	}
+	return &exitError{code: c, silent: true}
+}
+
+// codeOf maps an error from a command to its exit code and says whether to print it.
+func codeOf(err error) (ExitCode, bool) {
+	if err == nil {
+		return ExitOK, false
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code, !ee.silent
+	}
+	// Anything else is an input or usage problem: no verdict was reached.
+	return ExitUsage, true
+}
