@@ -21,9 +21,10 @@ var sp013 = rule.Rule{
 	Remediation: "Make sure the System pool has room, then restart the workload so the scheduler moves its pods back " +
 		"(`kubectl -n kube-system rollout restart deployment/<name>`); tainting User pools that must stay free of add-ons " +
 		"keeps them from drifting again.",
-	Sources: []rule.Source{srcSystemPools, srcReliability},
-	Needs:   []snapshot.DataKind{snapshot.KindNodes, snapshot.KindSystemPods},
-	Check:   checkSP013,
+	Sources: []rule.Source{srcSystemPools, srcReliability,
+		{Title: "AKS docs: Use GPUs for compute-intensive workloads (taint GPU pools sku=gpu:NoSchedule)", URL: "https://learn.microsoft.com/azure/aks/use-nvidia-gpu"}},
+	Needs: []snapshot.DataKind{snapshot.KindNodes, snapshot.KindSystemPods},
+	Check: checkSP013,
 }
 
 func checkSP013(c *rule.Context) []rule.Result {
@@ -48,7 +49,7 @@ func checkSP013(c *rule.Context) []rule.Result {
 }
 
 func judgePlacement(c *rule.Context, g *workloadGroup) rule.Result {
-	var offNodes, offPools, sysPools, missing []string
+	var offNodes, offPools, sysPools, missing, untaintedGPU []string
 	off, risky := 0, false
 	for _, p := range g.Pods {
 		n, ok := c.Index.Node(p.NodeName)
@@ -69,6 +70,9 @@ func judgePlacement(c *rule.Context, g *workloadGroup) rule.Result {
 		case nodeIsGPU(c, n):
 			desc += ", GPU"
 			risky = true
+			if pool, ok := c.Index.Pool(n.Pool); ok && !hasNoScheduleTaint(pool.Taints) {
+				untaintedGPU = append(untaintedGPU, pool.Name)
+			}
 		}
 		offNodes = append(offNodes, desc+")")
 		offPools = append(offPools, n.Pool)
@@ -93,6 +97,11 @@ func judgePlacement(c *rule.Context, g *workloadGroup) rule.Result {
 		Message: fmt.Sprintf("%s %s has %d of %s on non-system pool(s) %s: %s", g.Kind, g.Name, off,
 			plural(len(g.Pods), "pod", "pods"), strings.Join(offPools, ", "), strings.Join(offNodes, ", ")),
 		Fix: g.restartFix(c)}
+	// A restart alone lets the scheduler pick the untainted GPU pool again; the AKS GPU guide
+	// taints GPU pools sku=gpu:NoSchedule so only pods that ask for GPUs land there.
+	for _, pool := range names(untaintedGPU) {
+		r.Fix = then(azNodepool(c, "update", pool, "--node-taints sku=gpu:NoSchedule"), r.Fix)
+	}
 	if risky {
 		r.Severity = rule.High
 	}
@@ -104,4 +113,13 @@ func firstOf(s []string) string {
 		return ""
 	}
 	return s[0]
+}
+
+func hasNoScheduleTaint(ts []snapshot.Taint) bool {
+	for _, t := range ts {
+		if t.Effect == "NoSchedule" || t.Effect == "NoExecute" {
+			return true
+		}
+	}
+	return false
 }
