@@ -16,6 +16,8 @@ type sourceAcc struct {
 	kinds   []string
 	objects map[snapshot.DataKind]int
 	ignored map[string]int
+	// peakKept is the most bytes of the file held at once while reading JSON.
+	peakKept int
 }
 
 func (s *sourceAcc) kind(k string) {

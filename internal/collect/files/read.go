@@ -40,7 +40,11 @@ func (b *builder) readFile(ctx context.Context, in inputFS, path string) error {
 	h := sha256.New()
 	src := b.newSource(path)
 	r := &fileReader{ctx: ctx, path: path, b: b, src: src}
-	if err := r.read(io.TeeReader(f, h)); err != nil {
+	err = r.read(io.TeeReader(f, h))
+	if r.w != nil {
+		src.peakKept = r.w.peak
+	}
+	if err != nil {
 		return err
 	}
 	// The decoder may stop before EOF (trailing blanks); hash the rest so the sum covers the file.

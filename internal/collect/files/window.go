@@ -22,6 +22,8 @@ type window struct {
 	// positions stay exact after the bytes before base are gone.
 	line      int
 	lineStart int64
+	// peak is the most bytes ever kept, which tests use to prove that lists are streamed.
+	peak int
 }
 
 func newWindow(r io.Reader) *window { return &window{r: r, line: 1} }
@@ -39,6 +41,7 @@ func (w *window) Read(p []byte) (int, error) {
 	}
 	n, err := w.r.Read(p)
 	w.buf = append(w.buf, p[:n]...)
+	w.peak = max(w.peak, len(w.buf))
 	w.rd += int64(n)
 	w.err = err
 	return n, err
@@ -60,6 +63,7 @@ func (w *window) fill() bool {
 	var chunk [4096]byte
 	k, err := w.r.Read(chunk[:])
 	w.buf = append(w.buf, chunk[:k]...)
+	w.peak = max(w.peak, len(w.buf))
 	w.err = err
 	return err == nil
 }
