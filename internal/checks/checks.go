@@ -38,5 +38,15 @@ func All() []rule.Rule {
 		sp027,
 		sp028,
 		sp029,
+		sp030,
+		sp031,
+		sp032,
+		sp033,
+		sp034,
+		sp035,
+		sp036,
+		sp037,
+		sp038,
+		sp039,
 	}
 }
