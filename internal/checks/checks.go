@@ -48,5 +48,8 @@ func All() []rule.Rule {
 		sp037,
 		sp038,
 		sp039,
+		sp040,
+		sp041,
+		sp042,
 	}
 }

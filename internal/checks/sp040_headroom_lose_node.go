@@ -1,0 +1,202 @@
+package checks
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/syspool/syspool/internal/rule"
+	"github.com/syspool/syspool/internal/simulate"
+	"github.com/syspool/syspool/internal/snapshot"
+)
+
+// The headroom rules (SP040-SP042) ask internal/simulate what happens to the pods of the nodes a
+// failure or an upgrade takes away, and report its arithmetic as evidence. The helpers they share
+// live in this file.
+
+var srcSimulation = rule.Source{Title: "Kubernetes docs: Pod priority and preemption (system-node-critical and system-cluster-critical)",
+	URL: "https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/"}
+
+var srcPDB = rule.Source{Title: "Kubernetes docs: Specifying a disruption budget for your application",
+	URL: "https://kubernetes.io/docs/tasks/run-application/configure-pdb/"}
+
+var headroomNeeds = []snapshot.DataKind{snapshot.KindPools, snapshot.KindNodes, snapshot.KindPods, snapshot.KindPDBs}
+
+var sp040 = rule.Rule{
+	ID:       "SP040",
+	Title:    "System pods still fit after losing the largest system node",
+	Category: catCapacity,
+	Severity: rule.High,
+	Rationale: "A node fails, is reimaged by auto-repair or is evicted by the platform without asking any PDB. Its " +
+		"kube-system pods (CoreDNS, konnectivity-agent, metrics-server and the add-ons) then need room on the nodes that " +
+		"remain: requests against allocatable with the DaemonSets already there, maxPods, taints and tolerations, node " +
+		"affinity, anti-affinity and spread. If they do not fit, they stay Pending until the node returns, which for a " +
+		"failed VM can take longer than DNS can be missed. syspool removes the largest Ready system node (most " +
+		"allocatable CPU, then memory) and re-places every displaced pod, system-critical pods first, as the scheduler " +
+		"would; the pool counts toward the AKS recommendation of three system nodes only if the third can be lost.",
+	Remediation: "Add a system node (or raise the autoscaler's minCount) until the simulation passes, use a larger VM " +
+		"size for the System pool, or lower the requests of the add-ons you control.",
+	Sources: []rule.Source{srcSystemPools, srcReliability, srcSimulation,
+		{Title: "AKS docs: Node resource reservations (allocatable)", URL: simulate.ReservationsSource}},
+	Needs: headroomNeeds,
+	Check: checkSP040,
+}
+
+func checkSP040(c *rule.Context) []rule.Result {
+	pools, res := systemPools(c)
+	if res != nil {
+		return res
+	}
+	if res, ok := noReadySystemNode(c); ok {
+		return res
+	}
+	o, err := simulate.New(c.Snap).Apply(simulate.Scenario{Kind: simulate.LoseLargestNode, SystemOnly: true})
+	if err != nil {
+		return []rule.Result{{Status: rule.Error, Resource: clusterResource(c), Message: "cannot simulate the loss: " + err.Error()}}
+	}
+	lost := o.RemovedNodes[0]
+	pool := poolOfNode(c, lost, pools)
+	r := rule.Result{Resource: poolResource(pool), Evidence: outcomeEvidence(o)}
+	bad := o.UnplacedSystem()
+	if len(bad) == 0 {
+		r.Status = rule.Pass
+		r.Message = fmt.Sprintf("after losing %s, the largest system node, its %s find a node%s",
+			lost, plural(len(o.Placements()), "displaced pod", "displaced pods"), landingNote(c, o))
+		return []rule.Result{r}
+	}
+	r.Status = rule.Fail
+	r.Message = fmt.Sprintf("after losing %s, the largest system node, %s: %s",
+		lost, findNoNode(len(bad)), unplacedHeadline(bad))
+	r.Fix = headroomFix(c, pool, func(s *simulate.Sim) *simulate.Outcome {
+		out, err := s.Apply(simulate.Scenario{Kind: simulate.LoseLargestNode, SystemOnly: true})
+		if err != nil {
+			return nil
+		}
+		return out
+	})
+	return []rule.Result{r}
+}
+
+// noReadySystemNode skips the headroom rules when no system node is Ready: SP016 reports that,
+// and "what if one more fails" means nothing then.
+func noReadySystemNode(c *rule.Context) ([]rule.Result, bool) {
+	for i := range c.Snap.Nodes {
+		if n := &c.Snap.Nodes[i]; c.Index.IsSystemNode(n) && n.IsReady() {
+			return nil, false
+		}
+	}
+	return []rule.Result{{Status: rule.Skip, Resource: clusterResource(c),
+		Message: "no Ready node of a System pool was captured (SP016 reports node health)"}}, true
+}
+
+func poolOfNode(c *rule.Context, node string, pools []*snapshot.Pool) *snapshot.Pool {
+	name := c.Index.PoolOfNode(node)
+	for _, p := range pools {
+		if p.Name == name {
+			return p
+		}
+	}
+	return pools[0]
+}
+
+// headroomFix proposes the smallest scale-up of pool (one to five more nodes) after which the
+// scenario leaves no kube-system pod without a node, or one more node when none does.
+func headroomFix(c *rule.Context, pool *snapshot.Pool, scenario func(*simulate.Sim) *simulate.Outcome) string {
+	n, ok := pool.EffectiveMinNodes()
+	if !ok {
+		n = len(c.Index.NodesOf(pool.Name))
+	}
+	for add := 1; add <= 5; add++ {
+		sim := simulate.New(c.Snap)
+		if _, err := sim.Apply(simulate.Scenario{Kind: simulate.ScalePool, Pool: pool.Name, Count: len(c.Index.NodesOf(pool.Name)) + add}); err != nil {
+			break
+		}
+		if o := scenario(sim); o != nil && len(o.UnplacedSystem()) == 0 && !o.Blocked() {
+			return scaleFix(c, pool, n+add)
+		}
+	}
+	return scaleFix(c, pool, n+1)
+}
+
+// outcomeEvidence is the arithmetic of a simulation, one line per fact.
+func outcomeEvidence(o *simulate.Outcome) []rule.Evidence {
+	e := []rule.Evidence{ev("scenario", o.Summary),
+		ev("displacedPods", len(o.Placements())+len(o.Unplaced())), ev("placedPods", len(o.Placements()))}
+	if landing := landingByPool(o); landing != "" {
+		e = append(e, ev("landingByPool", landing))
+	}
+	for _, u := range o.Unplaced() {
+		var rs []string
+		for _, r := range u.Reasons {
+			rs = append(rs, r.Node+": "+r.Reason)
+		}
+		e = append(e, ev("unplaced "+u.Pod.String()+" (requests "+requests(u.Pod.Requests)+")",
+			u.Summary()+" ["+strings.Join(rs, "; ")+"]"))
+	}
+	for _, b := range o.Blockers() {
+		e = append(e, ev(string(b.Kind)+" "+b.PDB+strings.Join(b.PDBs, ","), b.Message))
+	}
+	for _, a := range o.Assumptions {
+		e = append(e, ev("assumption", a))
+	}
+	return e
+}
+
+func requests(r snapshot.Resources) string {
+	return "cpu " + simulate.FormatCPU(r.MilliCPU) + ", memory " + simulate.FormatMemory(r.MemoryBytes)
+}
+
+// landingByPool counts where displaced pods go, e.g. "sys: 3, user: 1".
+func landingByPool(o *simulate.Outcome) string {
+	count := map[string]int{}
+	for _, p := range o.Placements() {
+		count[p.ToPool]++
+	}
+	keys := make([]string, 0, len(count))
+	for k := range count {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s: %d", orDefault(k, "(no pool)"), count[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// landingNote warns when kube-system pods would only fit on User pool nodes: they run, but share
+// nodes with applications until the next reschedule.
+func landingNote(c *rule.Context, o *simulate.Outcome) string {
+	var onUser []string
+	for _, p := range o.Placements() {
+		if pl, ok := c.Index.Pool(p.ToPool); ok && !pl.IsSystem() && p.Pod.System() {
+			onUser = append(onUser, p.Pod.Name)
+		}
+	}
+	if len(onUser) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s only on User pool nodes: %s)", plural(len(onUser), "kube-system pod lands", "kube-system pods land"),
+		strings.Join(onUser, ", "))
+}
+
+// findNoNode says "1 kube-system pod finds no node" or "2 kube-system pods find no node".
+func findNoNode(n int) string {
+	if n == 1 {
+		return "1 kube-system pod finds no node"
+	}
+	return fmt.Sprintf("%d kube-system pods find no node", n)
+}
+
+// unplacedHeadline names the first pods that do not fit and the scheduler-style reason.
+func unplacedHeadline(us []simulate.Unplaced) string {
+	var parts []string
+	for i, u := range us {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(us)-3))
+			break
+		}
+		parts = append(parts, u.Pod.String()+" ("+u.Summary()+")")
+	}
+	return strings.Join(parts, "; ")
+}
