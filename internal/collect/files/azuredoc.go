@@ -16,7 +16,7 @@ func (b *builder) poolDoc(o object, arm, single bool, srcKind string) error {
 	}
 	props := o
 	if arm {
-		props = o.sub(env.Properties, o.index)
+		props = o.sub(env.Properties)
 	}
 	var pp poolProps
 	if err := props.decode(&pp, fmt.Sprintf("%sagent pool %q", o.where(), env.Name)); err != nil {
@@ -47,7 +47,7 @@ func (b *builder) clusterDoc(o object, arm bool, srcKind string) error {
 	}
 	props := o
 	if arm {
-		props = o.sub(env.Properties, o.index)
+		props = o.sub(env.Properties)
 	}
 	var cp clusterProps
 	if err := props.decode(&cp, fmt.Sprintf("%smanaged cluster %q", o.where(), env.Name)); err != nil {
@@ -83,7 +83,8 @@ func (b *builder) clusterDoc(o object, arm bool, srcKind string) error {
 	// agent pool API shows), so an empty list still covers pools.
 	b.poolListRead = true
 	for i, raw := range *cp.AgentPoolProfiles {
-		po := props.sub(raw, -1)
+		po := props.sub(raw)
+		po.index = -1 // what names it
 		what := fmt.Sprintf("%sagentPoolProfiles[%d]", o.where(), i)
 		var pp poolProps
 		if err := po.decode(&pp, what); err != nil {

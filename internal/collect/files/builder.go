@@ -63,6 +63,13 @@ type poolViews struct {
 	dedicated, embedded *poolFrom
 }
 
+// kindRead says how a Kubernetes kind was read: a list (`kubectl get pods -A`) covers the kind, a
+// few objects fetched by name (`kubectl get deploy coredns`) do not.
+type kindRead struct {
+	list    bool
+	singles []string
+}
+
 // where is a place in an input file, kept for errors found after reading (node checks).
 type where struct {
 	path      string
@@ -91,7 +98,7 @@ type builder struct {
 	pdbs      []snapshot.PDB
 	seen      map[string]bool
 	dups      map[snapshot.DataKind]int
-	kubeRead  map[snapshot.DataKind]bool
+	kube      map[snapshot.DataKind]*kindRead
 	podNS     map[string]bool
 
 	// A syspool snapshot is used as it is and must come alone.
@@ -101,12 +108,12 @@ type builder struct {
 
 func newBuilder() *builder {
 	return &builder{
-		pools:    map[string]*poolViews{},
-		nodeAt:   map[string]where{},
-		seen:     map[string]bool{},
-		dups:     map[snapshot.DataKind]int{},
-		kubeRead: map[snapshot.DataKind]bool{},
-		podNS:    map[string]bool{},
+		pools:  map[string]*poolViews{},
+		nodeAt: map[string]where{},
+		seen:   map[string]bool{},
+		dups:   map[snapshot.DataKind]int{},
+		kube:   map[snapshot.DataKind]*kindRead{},
+		podNS:  map[string]bool{},
 	}
 }
 
@@ -133,9 +140,23 @@ func (b *builder) dup(kind snapshot.DataKind, ns, name string) bool {
 	return false
 }
 
+// readKind records that an object of kind k was read from o.
+func (b *builder) readKind(o object, k snapshot.DataKind, ns, name string) {
+	kr := b.kube[k]
+	if kr == nil {
+		kr = &kindRead{}
+		b.kube[k] = kr
+	}
+	if o.list == "items" {
+		kr.list = true
+	} else {
+		kr.singles = append(kr.singles, qualified(ns, name))
+	}
+	o.r.src.count(k)
+}
+
 func (b *builder) addNode(o object, n snapshot.Node) {
-	b.kubeRead[snapshot.KindNodes] = true
-	o.r.src.count(snapshot.KindNodes)
+	b.readKind(o, snapshot.KindNodes, "", n.Name)
 	if b.dup(snapshot.KindNodes, "", n.Name) {
 		return
 	}
@@ -150,8 +171,7 @@ func (b *builder) addNode(o object, n snapshot.Node) {
 }
 
 func (b *builder) addPod(o object, p snapshot.Pod) {
-	b.kubeRead[snapshot.KindPods] = true
-	o.r.src.count(snapshot.KindPods)
+	b.readKind(o, snapshot.KindPods, p.Namespace, p.Name)
 	b.podNS[p.Namespace] = true
 	if !b.dup(snapshot.KindPods, p.Namespace, p.Name) {
 		b.pods = append(b.pods, p)
@@ -159,18 +179,14 @@ func (b *builder) addPod(o object, p snapshot.Pod) {
 }
 
 func (b *builder) addPDB(o object, p snapshot.PDB) {
-	b.kubeRead[snapshot.KindPDBs] = true
-	o.r.src.count(snapshot.KindPDBs)
+	b.readKind(o, snapshot.KindPDBs, p.Namespace, p.Name)
 	if !b.dup(snapshot.KindPDBs, p.Namespace, p.Name) {
 		b.pdbs = append(b.pdbs, p)
 	}
 }
 
 func (b *builder) addWorkload(o object, w snapshot.Workload, kind snapshot.DataKind) {
-	if kind != kindStatefulSets {
-		b.kubeRead[kind] = true
-	}
-	o.r.src.count(kind)
+	b.readKind(o, kind, w.Namespace, w.Name)
 	if !b.dup(kind, w.Namespace, w.Name) {
 		b.workloads = append(b.workloads, w)
 	}

@@ -69,8 +69,6 @@ func classify(raw []byte) (class, probe) {
 	switch {
 	case has(p.SchemaVersion) && has(p.Cluster):
 		return classSnapshot, p
-	case kind != "" && apiVersion != "":
-		return classKube, p
 	case strings.HasSuffix(typ, "/agentpools"):
 		if isObject(p.Properties) {
 			return classARMPool, p
@@ -81,6 +79,9 @@ func classify(raw []byte) (class, probe) {
 			return classARMCluster, p
 		}
 		return classAZCluster, p
+	case kind != "" && apiVersion != "":
+		// After the ARM types: ARM resources may carry a kind too, and templates an apiVersion.
+		return classKube, p
 	case isObject(p.Properties):
 		// No type (hand-trimmed, or a template's resource body): look inside.
 		var inner probe
@@ -194,7 +195,7 @@ func (b *builder) endList(r *fileReader, at int64, key string, head map[string]j
 	if n > 0 {
 		return nil
 	}
-	o := r.object(at, nil, -1)
+	o := r.object(at, nil)
 	if err := b.otherDoc(o); err != nil {
 		return err
 	}
@@ -213,7 +214,10 @@ func (b *builder) endList(r *fileReader, at int64, key string, head map[string]j
 // note, since `kubectl get pdb -A -o json` with no PDBs prints a bare List.
 func (b *builder) emptyList(o object, listKind string) {
 	if k, ok := listKinds[listKind]; ok {
-		b.kubeRead[k] = true
+		if b.kube[k] == nil {
+			b.kube[k] = &kindRead{}
+		}
+		b.kube[k].list = true
 		return
 	}
 	b.note(o.r.path, "the kubectl List is empty and does not say what it lists, so it counts for no kind of data "+
@@ -276,7 +280,7 @@ func (b *builder) endArray(r *fileReader, at int64, n int) error {
 	if n > 0 {
 		return nil
 	}
-	if err := b.otherDoc(r.object(at, nil, -1)); err != nil {
+	if err := b.otherDoc(r.object(at, nil)); err != nil {
 		return err
 	}
 	r.src.kind("empty list")

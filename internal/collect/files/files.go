@@ -117,6 +117,13 @@ func (b *builder) finish(opts Options) (*snapshot.Snapshot, error) {
 	return s, nil
 }
 
+func abbreviate(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
+}
+
 func nonNil[T any](s []T) []T {
 	if s == nil {
 		return []T{}
@@ -180,10 +187,19 @@ func (b *builder) coverage(s *snapshot.Snapshot) {
 		s.Coverage[snapshot.KindPools] = snapshot.KindCoverage{Present: true, Partial: true, Scope: scope,
 			Reason: "only " + scope + " was read (az aks nodepool show); other pools may exist"}
 	}
-	for k := range b.kubeRead {
-		s.Coverage[k] = snapshot.KindCoverage{Present: true}
+	for k, kr := range b.kube {
+		switch {
+		case k == kindStatefulSets:
+			// Not a coverage kind (see kindStatefulSets).
+		case kr.list:
+			s.Coverage[k] = snapshot.KindCoverage{Present: true}
+		default:
+			scope := "single objects " + abbreviate(kr.singles, 3)
+			s.Coverage[k] = snapshot.KindCoverage{Present: true, Partial: true, Scope: scope,
+				Reason: "only " + scope + " were read, not a list of all " + string(k)}
+		}
 	}
-	if b.kubeRead[snapshot.KindPods] && len(b.podNS) == 1 {
+	if kr := b.kube[snapshot.KindPods]; kr != nil && kr.list && len(b.podNS) == 1 {
 		// All pods in one namespace is what `kubectl get pods -n NS` gives; rules about kube-system
 		// can use it, rules about every pod cannot.
 		for ns := range b.podNS {

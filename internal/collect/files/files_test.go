@@ -273,6 +273,11 @@ func TestCoverage(t *testing.T) {
 			snapshot.Coverage{snapshot.KindDeployments: all, snapshot.KindDaemonSets: all, snapshot.KindPDBs: all}},
 		{"mixed list", []string{"testdata/kube/mixed-nodes-pods.json"},
 			snapshot.Coverage{snapshot.KindNodes: all, snapshot.KindPods: all}},
+		{"one pod by name", []string{"testdata/kube/pod-single.json"},
+			snapshot.Coverage{snapshot.KindPods: {Present: true, Partial: true, Scope: "single objects shop/checkout-6d5f7c8b9-abcde",
+				Reason: "only single objects shop/checkout-6d5f7c8b9-abcde were read, not a list of all pods"}}},
+		{"a pod by name and the list", []string{"testdata/kube/pod-single.json", "testdata/kube/pods-all.json"},
+			snapshot.Coverage{snapshot.KindPods: all}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := mustCollect(t, tc.paths...)

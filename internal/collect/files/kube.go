@@ -3,6 +3,7 @@ package files
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -126,8 +127,9 @@ func (o object) kubeName() (ns, name string) {
 // apimachinery with a message naming neither the field nor the value, so it is looked up here.
 func (o object) decodeKube(v any, what string) error {
 	err := o.decode(v, what)
-	if err == nil {
-		return nil
+	var te *json.UnmarshalTypeError
+	if err == nil || errors.As(err, &te) {
+		return err
 	}
 	if path, val, ok := findBadQuantity(o.raw); ok {
 		e := o.errorf(val, "%s: %s: quantity %q does not parse; expected a Kubernetes quantity such as 250m, 2, 512Mi or 1.5Gi",
@@ -141,7 +143,7 @@ func (o object) decodeKube(v any, what string) error {
 // resourceMaps are the keys under which Kubernetes objects hold quantities.
 var resourceMaps = map[string]bool{
 	"requests": true, "limits": true, "capacity": true, "allocatable": true, "overhead": true,
-	"allocatedResources": true, "hard": true, "used": true,
+	"allocatedResources": true,
 }
 
 // findBadQuantity walks a raw object for the first quantity that does not parse.
@@ -169,6 +171,9 @@ func walkQuantities(v any, path string, inResources bool) (string, string, bool)
 				p = path + "." + k
 			}
 			if inResources {
+				if t[k] == nil {
+					continue // null is an unset quantity
+				}
 				s := fmt.Sprint(t[k])
 				if _, err := resource.ParseQuantity(s); err != nil {
 					return p, s, true

@@ -15,20 +15,26 @@ type object struct {
 	r   *fileReader
 	raw []byte
 	at  int64 // absolute offset of raw[0] in the JSON being read
-	// index is the position in the enclosing list, -1 for a top-level object.
+	// list and index place an element of a list ("items", "value", or "" for a top-level array);
+	// index is -1 for an object that is a document of its own.
+	list  string
 	index int
 }
 
-func (r *fileReader) object(at int64, raw []byte, index int) object {
-	return object{r: r, raw: raw, at: at, index: index}
+func (r *fileReader) object(at int64, raw []byte) object {
+	return object{r: r, raw: raw, at: at, index: -1}
 }
 
-// where names the object for messages about a list element.
+func (r *fileReader) element(at int64, raw []byte, list string, index int) object {
+	return object{r: r, raw: raw, at: at, list: list, index: index}
+}
+
+// where names a list element for messages, as a JSON path would.
 func (o object) where() string {
 	if o.index < 0 {
 		return ""
 	}
-	return fmt.Sprintf("item %d: ", o.index)
+	return fmt.Sprintf("%s[%d]: ", o.list, o.index)
 }
 
 // errorf makes an InputError placed at needle, a string value or key inside the object (the
@@ -55,13 +61,15 @@ func (o object) position(needle string) (line, col int) {
 	return o.r.w.pos(off)
 }
 
-// sub returns the object for raw, a value copied out of o's bytes, placed where it sits in o.
-func (o object) sub(raw []byte, index int) object {
-	at := o.at
+// sub returns the object for raw, a value copied out of o's bytes, placed where it sits in o and
+// named as o is.
+func (o object) sub(raw []byte) object {
+	s := o
+	s.raw = raw
 	if i := bytes.Index(o.raw, raw); i >= 0 {
-		at += int64(i)
+		s.at += int64(i)
 	}
-	return object{r: o.r, raw: raw, at: at, index: index}
+	return s
 }
 
 // decode unmarshals the object into v; what names the object for the message ("pool sys").

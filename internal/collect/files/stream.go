@@ -29,13 +29,13 @@ const (
 	stTopArrayNext  = "[0"
 )
 
-const (
-	// itemsCheckEvery is how often a long list checks for cancellation.
-	itemsCheckEvery = 512
-	// maxHeadValueBytes bounds what is kept of members that follow a streamed list: only small
-	// ones such as kind and metadata matter there.
-	maxHeadValueBytes = 64 << 10
-)
+// itemsCheckEvery is how often a long list checks for cancellation.
+const itemsCheckEvery = 512
+
+// skipValue consumes a JSON value without copying it.
+type skipValue struct{}
+
+func (*skipValue) UnmarshalJSON([]byte) error { return nil }
 
 func (r *fileReader) off() int64 { return r.start + r.dec.InputOffset() }
 
@@ -112,14 +112,16 @@ func (r *fileReader) readObject(at int64) error {
 				return err
 			}
 			streamed = key
-		} else {
+		} else if key == "kind" || key == "apiVersion" {
+			// All a list needs of its other members; a document without a list is taken whole
+			// from the window once it ends.
 			var v json.RawMessage
 			if err := r.dec.Decode(&v); err != nil {
 				return r.syntaxErr(err)
 			}
-			if streamed == "" || len(v) <= maxHeadValueBytes {
-				head[key] = v
-			}
+			head[key] = v
+		} else if err := r.dec.Decode(&skipValue{}); err != nil {
+			return r.syntaxErr(err)
 		}
 		prefix = stObjectNext
 	}
@@ -130,7 +132,7 @@ func (r *fileReader) readObject(at int64) error {
 	if streamed != "" {
 		return r.b.endList(r, at, streamed, head, count)
 	}
-	return r.b.topObject(r, r.object(at, r.w.slice(at, r.off()), -1))
+	return r.b.topObject(r, r.object(at, r.w.slice(at, r.off())))
 }
 
 // streamList decodes the elements of the array the decoder has just opened, one at a time,
@@ -145,7 +147,7 @@ func (r *fileReader) streamList(key string, head map[string]json.RawMessage) (in
 		if err := r.dec.Decode(&raw); err != nil {
 			return i, r.syntaxErr(err)
 		}
-		obj := r.object(r.skipBlank(r.ck.from), raw, i)
+		obj := r.element(r.skipBlank(r.ck.from), raw, key, i)
 		var err error
 		if key == "items" {
 			err = r.b.listItem(r, obj, head)
@@ -181,7 +183,7 @@ func (r *fileReader) readArray(at int64) error {
 		if err := r.dec.Decode(&raw); err != nil {
 			return r.syntaxErr(err)
 		}
-		if err := r.b.arrayElement(r, r.object(r.skipBlank(r.ck.from), raw, i)); err != nil {
+		if err := r.b.arrayElement(r, r.element(r.skipBlank(r.ck.from), raw, "", i)); err != nil {
 			return err
 		}
 		prefix = stTopArrayNext
