@@ -65,7 +65,9 @@ func (b *builder) checkNodes(s *snapshot.Snapshot) error {
 	byFile := map[string][]*snapshot.Node{}
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
-		if !ownedByNoPool(n) {
+		// AKS Automatic's hosted system pool is in no agent pool list, but its nodes are visible.
+		hosted := s.Cluster.HostedSystemPool && strings.EqualFold(n.Labels[snapshot.LabelMode], "system")
+		if !ownedByNoPool(n) && !hosted {
 			byFile[b.nodeAt[n.Name].path] = append(byFile[b.nodeAt[n.Name].path], n)
 		}
 	}
