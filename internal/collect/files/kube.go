@@ -208,7 +208,8 @@ func convertNode(n *corev1.Node) snapshot.Node {
 		NodeImageVersion: n.Labels[snapshot.LabelNodeImage],
 		KubeletVersion:   n.Status.NodeInfo.KubeletVersion,
 		OS:               firstNonEmpty(n.Labels[snapshot.LabelOS], n.Status.NodeInfo.OperatingSystem),
-		CreatedAt:        n.CreationTimestamp.Time,
+		// apimachinery decodes times into the local zone; UTC keeps snapshots machine-independent.
+		CreatedAt: n.CreationTimestamp.UTC(),
 	}
 	for _, t := range n.Spec.Taints {
 		sn.Taints = append(sn.Taints, snapshot.Taint{Key: t.Key, Value: t.Value, Effect: string(t.Effect)})
@@ -262,7 +263,7 @@ func convertPod(p *corev1.Pod) snapshot.Pod {
 		PriorityClassName: p.Spec.PriorityClassName,
 		Tolerations:       tolerations(p.Spec.Tolerations),
 		NodeSelector:      mapOrNil(p.Spec.NodeSelector),
-		CreatedAt:         p.CreationTimestamp.Time,
+		CreatedAt:         p.CreationTimestamp.UTC(),
 		Terminating:       p.DeletionTimestamp != nil,
 	}
 	for _, ref := range p.OwnerReferences {
