@@ -82,6 +82,7 @@ type clusterProps struct {
 	HostedSystemProfile *struct {
 		Enabled *bool `json:"enabled"`
 	} `json:"hostedSystemProfile"`
+	SupportPlan string `json:"supportPlan"`
 	// AgentPoolProfiles is kept raw: each profile is decoded as a pool of its own so that errors
 	// point into it.
 	AgentPoolProfiles *[]json.RawMessage `json:"agentPoolProfiles"`
@@ -198,7 +199,14 @@ func (c clusterProps) fill(dst *snapshot.Cluster) {
 	}
 	if a := c.AutoUpgradeProfile; a != nil {
 		dst.UpgradeChannel, dst.NodeOSUpgradeChannel = a.UpgradeChannel, a.NodeOSUpgradeChannel
+		if dst.UpgradeChannel == "" {
+			// The API and az print a cluster without auto-upgrade as "upgradeChannel": null inside
+			// a present profile; "none" is its documented default. A missing profile (older API
+			// versions) stays empty: rules report that as not captured rather than as none.
+			dst.UpgradeChannel = "none"
+		}
 	}
+	dst.SupportPlan = c.SupportPlan
 	if n := c.NodeProvisioningProfile; n != nil {
 		dst.NodeProvisioningMode = n.Mode
 	}

@@ -336,6 +336,7 @@ func fillCluster(dst *snapshot.Cluster, src snapshot.Cluster) {
 		{&dst.FQDN, src.FQDN}, {&dst.PrivateFQDN, src.PrivateFQDN}, {&dst.NetworkPlugin, src.NetworkPlugin},
 		{&dst.NetworkPluginMode, src.NetworkPluginMode}, {&dst.UpgradeChannel, src.UpgradeChannel},
 		{&dst.NodeOSUpgradeChannel, src.NodeOSUpgradeChannel}, {&dst.NodeProvisioningMode, src.NodeProvisioningMode},
+		{&dst.SupportPlan, src.SupportPlan},
 	} {
 		if *f.d == "" {
 			*f.d = f.s
