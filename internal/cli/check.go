@@ -33,10 +33,15 @@ type checkOptions struct {
 	NowFlag    string
 	Color      string
 	Verbose    bool
+
+	// Record stores the run in the history database: DB, else the default path (Getenv finds it).
+	Record bool
+	DB     string
+	Getenv func(string) string
 }
 
 func newCmdCheck(sys System, runF func(context.Context, *checkOptions) error) *cobra.Command {
-	opts := &checkOptions{IO: sys.IO, Now: sys.Now}
+	opts := &checkOptions{IO: sys.IO, Now: sys.Now, Getenv: sys.Getenv}
 	cmd := &cobra.Command{
 		Use:   "check PATH...",
 		Short: "Audit one cluster's system node pool",
@@ -89,6 +94,8 @@ Exit codes:
 	f.StringVar(&opts.NowFlag, "now", "", "evaluate as of this time (RFC 3339 or YYYY-MM-DD) for reproducible runs")
 	f.StringVar(&opts.Color, "color", "auto", "colour the table: auto|always|never (auto: only on a terminal, never with NO_COLOR)")
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "list passing and skipped checks too")
+	f.BoolVar(&opts.Record, "record", false, "store this run (snapshot digest, identity, findings) for 'syspool history' and 'syspool diff --since'")
+	f.StringVar(&opts.DB, "db", "", "history database for --record (default: $XDG_STATE_HOME/syspool/history.db)")
 	_ = cmd.RegisterFlagCompletionFunc("output", fixedCompletion(report.Names()...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixedCompletion(append(rule.Severities(), "none")...))
 	_ = cmd.RegisterFlagCompletionFunc("baseline", fixedCompletion(policy.Baselines()...))
@@ -147,6 +154,11 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 		return writer(w, in, report.Options{Color: color && opts.OutputFile == "", Verbose: opts.Verbose})
 	}); err != nil {
 		return err
+	}
+	if opts.Record {
+		if err := recordRun(ctx, opts.IO, opts.DB, opts.Getenv, opts.Now, snap, rep); err != nil {
+			return err
+		}
 	}
 	return withCode(verdict(rep, failOn))
 }

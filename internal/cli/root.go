@@ -51,6 +51,10 @@ It is read-only: it never changes a cluster.`,
 		newCmdRules(sys, nil),
 		newCmdPolicy(sys, nil),
 		newCmdVersion(sys),
+		newCmdSnapshot(sys, nil),
+		newCmdVerify(sys, nil),
+		newCmdDiff(sys, nil),
+		newCmdHistory(sys, nil),
 	)
 	return root
 }

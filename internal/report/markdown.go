@@ -230,9 +230,13 @@ func mdWaivers(ew *errWriter, r *rule.Report) {
 
 func mdEvidence(ew *errWriter, s *snapshot.Snapshot, r *rule.Report) {
 	p := s.Provenance
-	if s.Digest != "" {
-		ew.printf("- Snapshot digest: %s (check it with `syspool verify SNAPSHOT.json`)\n", mdCode(s.Digest))
-	} else if d := digestOf(s); d != "" {
+	switch d := digestOf(s); {
+	case s.Digest != "" && s.Digest == d:
+		ew.printf("- Snapshot digest: %s (matches the content; check the file with `syspool verify SNAPSHOT.json`)\n", mdCode(d))
+	case s.Digest != "":
+		ew.printf("- Snapshot digest: **the recorded %s does not match the content (%s): the snapshot was edited after it was sealed**\n",
+			mdCode(s.Digest), mdCode(d))
+	case d != "":
 		ew.printf("- Content digest: %s (unsealed: save the input with `syspool snapshot` to make it verifiable)\n", mdCode(d))
 	}
 	tool := strings.TrimSpace(p.Tool + " " + p.ToolVersion)

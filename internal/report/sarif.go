@@ -504,11 +504,10 @@ func clusterLabel(s *snapshot.Snapshot) string {
 	return "cluster"
 }
 
-// digestOf returns the sealed digest, else the digest of the content as it is now.
+// digestOf returns the digest of the snapshot's content as it is now: for a sealed snapshot that
+// was not edited it equals the recorded digest, and it never repeats a recorded digest that the
+// content no longer matches.
 func digestOf(s *snapshot.Snapshot) string {
-	if s.Digest != "" {
-		return s.Digest
-	}
 	d, err := snapshot.ContentDigest(s)
 	if err != nil {
 		return ""
