@@ -51,5 +51,15 @@ func All() []rule.Rule {
 		sp040,
 		sp041,
 		sp042,
+		sp043,
+		sp044,
+		sp045,
+		sp046,
+		sp047,
+		sp048,
+		sp049,
+		sp050,
+		sp051,
+		sp052,
 	}
 }

@@ -209,3 +209,21 @@ func poolVersion(p *snapshot.Pool) (raw, field string) {
 	}
 	return p.OrchestratorVersion, "orchestratorVersion"
 }
+
+// poolsWithNodes returns the listed pools that have captured nodes, in snapshot order, for rules
+// that compare a pool with its nodes; ok is false when there is none (the caller skips).
+func poolsWithNodes(c *rule.Context) (pools []*snapshot.Pool, ok bool) {
+	for i := range c.Snap.Pools {
+		if p := &c.Snap.Pools[i]; len(c.Index.NodesOf(p.Name)) > 0 {
+			pools = append(pools, p)
+		}
+	}
+	return pools, len(pools) > 0
+}
+
+// noPoolNodes is the skip of those rules when no captured node belongs to a listed pool.
+func noPoolNodes(c *rule.Context) []rule.Result {
+	return []rule.Result{{Status: rule.Skip, Resource: clusterResource(c),
+		Message:  "no captured node belongs to a listed agent pool",
+		Evidence: []rule.Evidence{ev("nodes", len(c.Snap.Nodes)), ev("pools", len(c.Snap.Pools))}}}
+}
