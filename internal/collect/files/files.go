@@ -1,11 +1,18 @@
-// Package files is the offline Collector: it reads saved captures of one AKS cluster (az and ARM
-// JSON, kubectl JSON or YAML, or a syspool snapshot) and joins them into one snapshot.
+// Package files is the offline Collector: it reads saved captures of one AKS cluster and joins
+// them into one snapshot.
 //
-// The format of every file is told from its content, never from its name, so captures can be
-// named anything. Each file is read once and hashed as it is read; kubectl JSON lists are streamed
-// item by item so that captures of large clusters need memory for one item at a time. Anything
-// wrong with the input is returned as an *InputError naming the file and, where there is one, the
-// line and column.
+// Accepted, in JSON or YAML, recognised by content and never by file name:
+//   - az aks show, az aks list (one cluster), az aks nodepool list and az aks nodepool show;
+//   - the ARM bodies of managedClusters and agentPools, single or as a {"value": [...]} list;
+//   - kubectl get nodes, pods, poddisruptionbudgets, deployments, daemonsets and statefulsets,
+//     as a List, a typed list from the API server, single objects, mixed lists, multi-document
+//     YAML, and JSON values appended one after another; other kinds are counted and ignored;
+//   - a syspool snapshot, which is returned as it is and must come alone.
+//
+// Each file is read once and hashed as it is read; kubectl JSON lists are streamed item by item,
+// so a capture of a large cluster needs memory for one item at a time (a YAML document is held
+// whole). Anything wrong with the input is an *InputError naming the file and, where there is
+// one, the line and column; files about two different clusters are refused.
 package files
 
 import (

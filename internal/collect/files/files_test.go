@@ -332,3 +332,27 @@ func TestNotes(t *testing.T) {
 		}
 	}
 }
+
+func TestSnapshotInput(t *testing.T) {
+	path := "testdata/golden/full.json"
+	want, err := snapshot.Decode(readTestdata(t, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, mustCollect(t, path)); diff != "" {
+		t.Errorf("a snapshot is not used as it is (-file +collected):\n%s", diff)
+	}
+}
+
+// TestStaleCapture: nodes of the right cluster (their node resource group matches) whose pools are
+// not listed are a note, not the wrong-context error.
+func TestStaleCapture(t *testing.T) {
+	dir := t.TempDir()
+	nodes := bytes.ReplaceAll(readTestdata(t, "testdata/kube/nodes.json"), []byte(`"apps"`), []byte(`"apps2"`))
+	nodes = bytes.ReplaceAll(nodes, []byte(`"sys"`), []byte(`"sys2"`))
+	write(t, filepath.Join(dir, "nodes.json"), nodes)
+	s := mustCollect(t, "testdata/az/aks-show.json", filepath.Join(dir, "nodes.json"))
+	if !hasNote(s, "none of the 5 nodes belongs to a listed pool") {
+		t.Errorf("no note about the unmatched nodes in %+v", s.Notes)
+	}
+}

@@ -43,6 +43,20 @@ func addSeeds(f *testing.F) {
 // *InputError, never panic, never another kind of error.
 func FuzzDetectAndRead(f *testing.F) {
 	addSeeds(f)
+	// Small seeds let the fuzzer reach every branch quickly; the captures above are large.
+	for _, s := range []string{
+		`{"apiVersion":"v1","items":[{"kind":"Pod","apiVersion":"v1","metadata":{"name":"p"}}],"kind":"List"}`,
+		`{"kind":"NodeList","apiVersion":"v1","items":[{"metadata":{"name":"n","labels":{"agentpool":"a"}}}]}`,
+		`[{"name":"sys","vmSize":"x","mode":"System","nodeTaints":["a=b:NoSchedule"]}]`,
+		`{"value":[{"id":"/subscriptions/s/resourceGroups/r/providers/Microsoft.ContainerService/managedClusters/c/agentPools/p","name":"p","type":"Microsoft.ContainerService/managedClusters/agentPools","properties":{"vmSize":"x"}}]}`,
+		`{"name":"c","properties":{"agentPoolProfiles":[{"name":"p","count":1}],"nodeResourceGroup":"MC"}}`,
+		"kind: Pod\napiVersion: v1\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    resources:\n      requests:\n        cpu: 1\n",
+		"---\nkind: List\napiVersion: v1\nitems: []\n---\n# c\n...\n",
+		`{"schemaVersion":1,"cluster":{}}`,
+		"\xff\xfe{\x00}\x00",
+	} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := collectFS(t, fstest.MapFS{"in": {Data: data}}, "in")
 		if err != nil {

@@ -64,28 +64,19 @@ func (b *builder) kubeObject(o object, kind, apiVersion string) error {
 		if err := o.decodeKube(&d, what); err != nil {
 			return err
 		}
-		w := workload("Deployment", d.Namespace, d.Name, &d.Spec.Template.Spec)
-		w.Replicas = replicas(d.Spec.Replicas)
-		w.ReadyReplicas = d.Status.ReadyReplicas
-		b.addWorkload(o, w, snapshot.KindDeployments)
+		b.addWorkload(o, ConvertDeployment(&d), snapshot.KindDeployments)
 	case kind == "DaemonSet" && (group == "apps" || group == "extensions"):
 		var d appsv1.DaemonSet
 		if err := o.decodeKube(&d, what); err != nil {
 			return err
 		}
-		w := workload("DaemonSet", d.Namespace, d.Name, &d.Spec.Template.Spec)
-		w.Replicas = d.Status.DesiredNumberScheduled
-		w.ReadyReplicas = d.Status.NumberReady
-		b.addWorkload(o, w, snapshot.KindDaemonSets)
+		b.addWorkload(o, ConvertDaemonSet(&d), snapshot.KindDaemonSets)
 	case kind == "StatefulSet" && group == "apps":
 		var s appsv1.StatefulSet
 		if err := o.decodeKube(&s, what); err != nil {
 			return err
 		}
-		w := workload("StatefulSet", s.Namespace, s.Name, &s.Spec.Template.Spec)
-		w.Replicas = replicas(s.Spec.Replicas)
-		w.ReadyReplicas = s.Status.ReadyReplicas
-		b.addWorkload(o, w, kindStatefulSets)
+		b.addWorkload(o, ConvertStatefulSet(&s), kindStatefulSets)
 	default:
 		o.r.src.ignore(kind)
 	}
