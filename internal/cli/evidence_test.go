@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/syspool/syspool/internal/iostreams"
 	"github.com/syspool/syspool/internal/version"
 )
@@ -352,4 +354,52 @@ func TestEvidenceHelpGolden(t *testing.T) {
 			golden(t, "help/"+cmd+".golden", []byte(out))
 		})
 	}
+}
+
+// TestRealSARIFValidates validates SARIF from a real run (every built-in rule, real messages and
+// fixes, passes included) against the official schema kept in internal/report/testdata.
+func TestRealSARIFValidates(t *testing.T) {
+	schemaPath, err := filepath.Abs(filepath.Join("..", "report", "testdata", "sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evidenceDir(t)
+	raw, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("sarif.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("sarif.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"before", "after"} {
+		out, _ := mustRunAny(t, "check", dir, "-o", "sarif", "--verbose")
+		inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s: SARIF does not validate:\n%v", dir, err)
+		}
+	}
+}
+
+// mustRunAny runs a command whose exit code (findings or not) does not matter, but that must not
+// fail on usage or input.
+func mustRunAny(t *testing.T, args ...string) (string, string) {
+	t.Helper()
+	code, out, errOut := runAt(t, evidenceNow, nil, args...)
+	if code == int(ExitUsage) {
+		t.Fatalf("syspool %s: exit %d: %s", strings.Join(args, " "), code, errOut)
+	}
+	return out, errOut
 }
