@@ -39,6 +39,8 @@ var osRetirements = map[string]osRelease{
 		source: "https://github.com/Azure/AKS/issues/4091"},
 	"Windows Server 2022": {name: "Windows Server 2022", end: date(2028, time.June, 30), imagesRemoved: date(2029, time.June, 30),
 		source: "https://github.com/Azure/AKS/releases/tag/2026-06-19"},
+	"Windows Server Annual Channel": {name: "Windows Server Annual Channel", end: date(2026, time.May, 15),
+		imagesRemoved: date(2027, time.May, 15), source: "https://github.com/Azure/AKS/releases/tag/2026-05-29"},
 }
 
 var sp044 = rule.Rule{
@@ -51,7 +53,8 @@ var sp044 = rule.Rule{
 		"means lost nodes are not replaced. Dates (from the AKS docs' retirement notices and release notes, checked " +
 		"against the run's clock): Ubuntu 18.04 ended 2025-06-17; Azure Linux 2.0 2025-11-30 (images removed " +
 		"2026-03-31); Windows Server 2019 2026-03-01 (images removed 2027-04-01); Ubuntu 20.04 2027-03-17 (Azure Advisor " +
-		"863d09bd); Ubuntu 22.04 2027-06-30 (images removed 2028-04-30); Windows Server 2022 2028-06-30. A retired " +
+		"863d09bd); Ubuntu 22.04 2027-06-30 (images removed 2028-04-30); Windows Server Annual Channel 2026-05-15; " +
+		"Windows Server 2022 2028-06-30. A retired " +
 		"release fails high, one retiring within warningDays medium. The release is read from nodeImageVersion " +
 		"(AKSUbuntu-2204…, AKSAzureLinux-V2…), else from the OS SKU and, for the versionless Ubuntu and AzureLinux SKUs, " +
 		"the pool's Kubernetes version, as the OS version page documents.",
@@ -66,6 +69,8 @@ var sp044 = rule.Rule{
 		{Title: "Azure/AKS#4091: Retirement of Windows Server 2019 node pools", URL: "https://github.com/Azure/AKS/issues/4091"},
 		{Title: "AKS release notes 2026-06-19: Windows Server 2022 retires 2028-06-30",
 			URL: "https://github.com/Azure/AKS/releases/tag/2026-06-19"},
+		{Title: "AKS release notes 2026-05-29: Windows Server Annual Channel retired 2026-05-15",
+			URL: "https://github.com/Azure/AKS/releases/tag/2026-05-29"},
 		advisor("863d09bd-e767-472b-9980-f32709414ade", "Ubuntu 20.04 on AKS is retiring"),
 	},
 	Needs: []snapshot.DataKind{snapshot.KindPools},
@@ -162,6 +167,10 @@ func osReleaseOf(p *snapshot.Pool) (release, from string) {
 		return "Windows Server 2022", "osSku"
 	case "windows2025":
 		return "Windows Server 2025", "osSku"
+	case "windowsannual":
+		return "Windows Server Annual Channel", "osSku"
+	case "azurecontainerlinux":
+		return "Azure Container Linux", "osSku"
 	case "ubuntu", "azurelinux":
 		// The versionless SKUs follow the Kubernetes version (upgrade-os-version, "Default OS version").
 		raw, _ := poolVersion(p)
