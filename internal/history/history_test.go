@@ -413,3 +413,20 @@ func TestDefaultPath(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRecord measures one recorded run of findingsPerRun findings (one transaction, WAL).
+func BenchmarkRecord(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(b.TempDir(), "history.db"), clock)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	run := testRun("bench", t0, 3)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := db.Record(ctx, run); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -88,9 +88,12 @@ func Verify(data []byte) (*Snapshot, error) {
 		return nil, err
 	}
 	ve := &VerifyError{Recorded: s.Digest}
-	if ve.Computed, err = ContentDigest(s); err != nil {
+	canonical, err := Canonical(s)
+	if err != nil {
 		return nil, err
 	}
+	sum := sha256.Sum256(canonical)
+	ve.Computed = DigestPrefix + hex.EncodeToString(sum[:])
 	switch {
 	case s.Digest == "":
 		ve.Problems = append(ve.Problems, "it has no digest: it was not written by `syspool snapshot` (or the digest field was removed)")
@@ -100,17 +103,37 @@ func Verify(data []byte) (*Snapshot, error) {
 		ve.Problems = append(ve.Problems, fmt.Sprintf("content does not match its digest: recorded %s, content hashes to %s (a value was changed after sealing)",
 			s.Digest, ve.Computed))
 	}
-	var want bytes.Buffer
-	if err := Encode(&want, s); err != nil {
-		return nil, fmt.Errorf("encode snapshot: %w", err)
+	want, err := sealedBytes(s, canonical)
+	if err != nil {
+		return nil, err
 	}
-	if !bytes.Equal(data, want.Bytes()) {
-		ve.Problems = append(ve.Problems, "bytes are not the canonical encoding: "+firstDifference(data, want.Bytes()))
+	if !bytes.Equal(data, want) {
+		ve.Problems = append(ve.Problems, "bytes are not the canonical encoding: "+firstDifference(data, want))
 	}
 	if len(ve.Problems) > 0 {
 		return s, ve
 	}
 	return s, nil
+}
+
+// sealedBytes is what Encode writes for s, built from its canonical bytes: the digest is the last
+// field, so the sealed file is the canonical one with `,\n  "digest": "…"` before the closing brace.
+// This saves encoding a large snapshot twice; a digest that needs JSON escaping (never a valid one)
+// takes the slow path.
+func sealedBytes(s *Snapshot, canonical []byte) ([]byte, error) {
+	tail := []byte("\n}\n")
+	if s.Digest == "" || !validDigest(s.Digest) || !bytes.HasSuffix(canonical, tail) {
+		var buf bytes.Buffer
+		if err := Encode(&buf, s); err != nil {
+			return nil, fmt.Errorf("encode snapshot: %w", err)
+		}
+		return buf.Bytes(), nil
+	}
+	out := make([]byte, 0, len(canonical)+len(s.Digest)+16)
+	out = append(out, canonical[:len(canonical)-len(tail)]...)
+	out = append(out, ",\n  \"digest\": \""...)
+	out = append(out, s.Digest...)
+	return append(out, "\"\n}\n"...), nil
 }
 
 func validDigest(d string) bool {

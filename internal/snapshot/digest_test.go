@@ -3,6 +3,7 @@ package snapshot
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,13 @@ func TestSealThenVerify(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := sealed(t, tt.snap)
+			canonical, err := Canonical(tt.snap)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fast, _ := sealedBytes(tt.snap, canonical); !bytes.Equal(fast, data) {
+				t.Fatalf("sealedBytes differs from Encode:\n%s\n---\n%s", fast, data)
+			}
 			got, err := Verify(data)
 			if err != nil {
 				t.Fatalf("an untouched snapshot must verify: %v", err)
@@ -192,4 +200,31 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("accepted a non-canonical file:\n%s", data)
 		}
 	})
+}
+
+// BenchmarkVerifyLarge verifies a sealed snapshot of a large cluster (500 nodes, 15,000 pods).
+func BenchmarkVerifyLarge(b *testing.B) {
+	s := fullSnapshot()
+	for i := 0; i < 500; i++ {
+		s.Nodes = append(s.Nodes, Node{Name: fmt.Sprintf("aks-user-%05d", i), Pool: "user", Ready: "True",
+			Labels: map[string]string{LabelAgentPool: "user", LabelZone: "westeurope-1"}})
+	}
+	for i := 0; i < 15000; i++ {
+		s.Pods = append(s.Pods, Pod{Namespace: "shop", Name: fmt.Sprintf("web-%05d", i), NodeName: fmt.Sprintf("aks-user-%05d", i%500),
+			Owner: Owner{Kind: "ReplicaSet", Name: "web-abc"}, Labels: map[string]string{"app": "web"}, Phase: "Running", Ready: true})
+	}
+	if err := Seal(s); err != nil {
+		b.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Encode(&buf, s); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(buf.Len()))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Verify(buf.Bytes()); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
