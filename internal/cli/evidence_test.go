@@ -262,12 +262,15 @@ func TestDiffSnapshotsAndReports(t *testing.T) {
 		mustRun(t, 1, "check", "after.json", "-o", "sarif", "--output-file", "after.sarif")
 		sealed, _ := os.ReadFile("after.json")
 		os.WriteFile("tampered.json", bytes.Replace(sealed, []byte(`"count": 3`), []byte(`"count": 5`), 1), 0o644)
+		base, _ := os.ReadFile("baseline.json")
+		os.WriteFile("future-report.json", bytes.Replace(base, []byte(`"schemaVersion": 1`), []byte(`"schemaVersion": 9`), 1), 0o644)
 		tests := []struct {
 			args []string
 			want string
 		}{
 			{[]string{"diff", "before.json", "after.sarif"}, "looks like SARIF"},
 			{[]string{"diff", "before.json", "tampered.json"}, "diff refuses evidence that does not verify"},
+			{[]string{"diff", "future-report.json", "after.json"}, "report schemaVersion 9 is not supported"},
 			{[]string{"diff", "before.json"}, "give BEFORE and AFTER"},
 			{[]string{"diff", "--since", "24h", "before.json"}, "give no files"},
 			{[]string{"diff", "before.json", "after.json", "-o", "xml"}, `unknown output format "xml" (valid: table, json, markdown)`},
