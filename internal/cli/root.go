@@ -55,6 +55,7 @@ It is read-only: it never changes a cluster.`,
 		newCmdVerify(sys, nil),
 		newCmdDiff(sys, nil),
 		newCmdHistory(sys, nil),
+		newCmdPlan(sys, nil),
 	)
 	return root
 }

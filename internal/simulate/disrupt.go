@@ -14,6 +14,9 @@ const (
 	evict disruption = iota
 	// lose is involuntary: the nodes fail or are deleted outright, PDBs are only reported on.
 	lose
+	// restart is a rollout restart: the new pod is made before the old one goes (PDBs do not
+	// apply), so a pod that finds no node keeps running where it was and the rollout stalls.
+	restart
 )
 
 // disrupt moves the pods off batch (all of them except DaemonSet and static pods, or only
@@ -70,6 +73,9 @@ func (s *Sim) disrupt(batch []*node, only []*pod, how disruption) Batch {
 	for _, p := range evicted {
 		if n, why := s.placeOne(p, away); n == nil {
 			reasons[p] = why
+			if how == restart {
+				s.bind(p, from[p])
+			}
 		}
 	}
 	b.Blockers = append(b.Blockers, s.settleBudgets(evicted, reasons, from, held, how)...)
@@ -175,7 +181,7 @@ func (s *Sim) settleBudgets(evicted []*pod, reasons map[*pod][]NodeReason, from 
 				s.bind(p, from[p])
 				held[p] = true
 			}
-		case unplaced > 0:
+		case unplaced > 0 && how != restart:
 			before := bu.arithmetic()
 			bu.healthy -= unplaced
 			bu.allowed = max(0, bu.healthy-bu.desired)

@@ -42,12 +42,8 @@ func (e Estimate) Add(f Estimate) Estimate {
 	return Estimate{Min: e.Min + f.Min, Max: e.Max + f.Max, Model: m + f.Model}
 }
 
-func (e Estimate) String() string {
-	if e.Min == e.Max {
-		return fmtDur(e.Min)
-	}
-	return fmtDur(e.Min) + "–" + fmtDur(e.Max)
-}
+// String prints "3–10 min", "18 min–2 h 10 min" or "up to 1 min".
+func (e Estimate) String() string { return span(e.Min, e.Max) }
 
 func fmtDur(d time.Duration) string {
 	m := int(d.Round(time.Minute).Minutes())
@@ -61,8 +57,13 @@ func fmtDur(d time.Duration) string {
 }
 
 func span(lo, hi time.Duration) string {
-	if lo == hi {
+	switch {
+	case lo == hi:
 		return fmtDur(lo)
+	case lo == 0:
+		return "up to " + fmtDur(hi)
+	case hi < time.Hour:
+		return fmt.Sprintf("%d–%s", int(lo.Round(time.Minute).Minutes()), fmtDur(hi))
 	}
 	return fmtDur(lo) + "–" + fmtDur(hi)
 }

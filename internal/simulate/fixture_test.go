@@ -65,9 +65,6 @@ func (f *fx) node(name, pool, z string, cpu int64, memGiB int64, maxPods int64, 
 
 type podOpt func(*snapshot.Pod)
 
-func tolerates(t ...snapshot.Toleration) podOpt {
-	return func(p *snapshot.Pod) { p.Tolerations = append(p.Tolerations, t...) }
-}
 func labelled(kv ...string) podOpt {
 	return func(p *snapshot.Pod) {
 		for i := 0; i+1 < len(kv); i += 2 {

@@ -85,7 +85,7 @@ type NodeReason struct {
 }
 
 // Summary condenses the reasons the way the scheduler's FailedScheduling event does:
-// "0/5 nodes are available: 3 insufficient cpu, 2 untolerated taint CriticalAddonsOnly=true:NoSchedule".
+// "0/5 nodes are available: 3× insufficient cpu, 2× untolerated taint CriticalAddonsOnly=true:NoSchedule".
 func (u Unplaced) Summary() string {
 	count := map[string]int{}
 	for _, r := range u.Reasons {
@@ -103,7 +103,7 @@ func (u Unplaced) Summary() string {
 	})
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%d %s", count[k], k)
+		parts[i] = fmt.Sprintf("%d× %s", count[k], k)
 	}
 	return fmt.Sprintf("0/%d nodes are available: %s", len(u.Reasons), strings.Join(parts, ", "))
 }

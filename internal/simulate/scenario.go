@@ -21,10 +21,14 @@ const (
 	AddPool         Kind = "add-pool"
 	ChangeTaints    Kind = "change-taints"
 	SurgeUpgrade    Kind = "surge-upgrade"
+	// RestartSystemPods cordons a pool and rollout-restarts the kube-system Deployments with
+	// pods on it, so they move without draining anything else.
+	RestartSystemPods Kind = "restart-system-pods"
 )
 
 // Kinds lists every scenario kind.
-var Kinds = []Kind{LoseLargestNode, LoseZone, DrainNode, DrainPool, RemovePool, ScalePool, AddPool, ChangeTaints, SurgeUpgrade}
+var Kinds = []Kind{LoseLargestNode, LoseZone, DrainNode, DrainPool, RemovePool, ScalePool, AddPool, ChangeTaints,
+	SurgeUpgrade, RestartSystemPods}
 
 // Scenario is one what-if. Fields not used by its Kind are ignored.
 type Scenario struct {
@@ -68,6 +72,8 @@ func (s *Sim) Apply(sc Scenario) (*Outcome, error) {
 		o, err = s.changeTaints(sc)
 	case SurgeUpgrade:
 		o, err = s.surgeUpgrade(sc)
+	case RestartSystemPods:
+		o, err = s.restartSystemPods(sc)
 	default:
 		valid := make([]string, len(Kinds))
 		for i, k := range Kinds {
@@ -223,6 +229,30 @@ func (s *Sim) drainPool(sc Scenario, remove bool) (*Outcome, error) {
 	}
 	if remove && len(o.RemovedNodes) == len(nodes) {
 		delete(s.pools, sc.Pool)
+	}
+	return o, nil
+}
+
+// restartSystemPods cordons every node of the pool and re-creates its kube-system Deployment pods
+// elsewhere, as `kubectl rollout restart` does once the old nodes are cordoned. Applications and
+// DaemonSets stay. A pod that finds no node keeps running on its old node.
+func (s *Sim) restartSystemPods(sc Scenario) (*Outcome, error) {
+	if err := s.knownPool(sc.Pool); err != nil {
+		return nil, err
+	}
+	nodes := s.poolNodes(sc.Pool)
+	var moving []*pod
+	for _, n := range nodes {
+		n.cordoned = true
+		for _, p := range n.pods {
+			if p.p.Namespace == snapshot.NamespaceKubeSystem && !p.ds && p.p.Owner.Kind != "Node" && p.p.Owner.Name != "" {
+				moving = append(moving, p)
+			}
+		}
+	}
+	o := &Outcome{Summary: fmt.Sprintf("cordon pool %s and restart the %d kube-system pod(s) on it", sc.Pool, len(moving))}
+	if len(moving) > 0 {
+		o.Batches = []Batch{s.disrupt(nodes, moving, restart)}
 	}
 	return o, nil
 }

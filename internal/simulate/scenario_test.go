@@ -181,6 +181,21 @@ func TestScenarios(t *testing.T) {
 				"aks-sys-3=topology spread: skew on topology.kubernetes.io/zone would be 3, maxSkew 1"},
 		},
 		{
+			name: "restarting system pods moves only kube-system Deployments; one that fits nowhere keeps running",
+			snap: newFx().pool("np1", "System", 2).pool("sys", "System", 1).
+				node("aks-np1-0", "np1", "", 4000, 16, 30).
+				node("aks-np1-1", "np1", "", 4000, 16, 30).
+				node("aks-sys-0", "sys", "1", 1900, 8, 30, critical).
+				pod("kube-system", "kube-proxy-aks-np1-0", "aks-np1-0", 100, 128, labelled("app", "kube-proxy"), daemon()).
+				replicas("kube-system", "coredns", 2, []string{"aks-np1-0", "aks-np1-1"}, 100, 70).
+				pod("kube-system", "ama-logs-rs-0", "aks-np1-1", 2000, 512).
+				replicas("shop", "web", 2, []string{"aks-np1-0", "aks-np1-1"}, 500, 512),
+			steps:  []Scenario{{Kind: RestartSystemPods, Pool: "np1"}},
+			placed: []string{"kube-system/coredns-0 aks-np1-0→aks-sys-0", "kube-system/coredns-1 aks-np1-1→aks-sys-0"},
+			unplaced: []string{"kube-system/ama-logs-rs-0: aks-np1-0=node is cordoned (unschedulable); " +
+				"aks-np1-1=node is cordoned (unschedulable); aks-sys-0=insufficient cpu: needs 2, 1900m free"},
+		},
+		{
 			name:   "bare pods are lost, not re-placed",
 			snap:   systemCluster().pod("kube-system", "debug-0", "aks-sys-2", 10, 10, bare()),
 			steps:  []Scenario{{Kind: DrainNode, Node: "aks-sys-2"}},

@@ -177,6 +177,9 @@ func (s *Sim) assume(msg string) {
 	}
 }
 
+// Assumptions returns what the simulation assumed so far, in the order it first did.
+func (s *Sim) Assumptions() []string { return append([]string(nil), s.assumptions...) }
+
 // Nodes returns the names of the nodes the simulation holds now, sorted.
 func (s *Sim) Nodes() []string {
 	out := make([]string, len(s.nodes))
