@@ -227,7 +227,9 @@ func equalTries(got, want map[string]int) bool {
 // never as a crash; only a cluster that does not exist stops the run.
 func TestCollectFaults(t *testing.T) {
 	ms10 := map[string]string{"retry-after-ms": "10"}
-	forever := func(status int, h map[string]string) []canned { return []canned{{status: status, header: h, forever: true}} }
+	forever := func(status int, h map[string]string) []canned {
+		return []canned{{status: status, header: h, forever: true}}
+	}
 	tests := []struct {
 		name   string
 		script map[string][]canned
