@@ -94,7 +94,7 @@ func mdIdentity(ew *errWriter, s *snapshot.Snapshot) {
 	if c.ID != "" {
 		rows = append(rows, [2]string{"Resource ID", mdCode(c.ID)})
 	}
-	ew.printf("| | |\n|---|---|\n")
+	ew.printf("| Field | Value |\n|---|---|\n")
 	for _, row := range rows {
 		ew.printf("| **%s** | %s |\n", row[0], row[1])
 	}
