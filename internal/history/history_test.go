@@ -430,3 +430,23 @@ func BenchmarkRecord(b *testing.B) {
 		}
 	}
 }
+
+// TestReleasedMigrationsAreFrozen pins each released migration: databases in the field were
+// created by them, so editing one would leave those databases different from new ones. Add a
+// migration instead, and pin it here.
+func TestReleasedMigrationsAreFrozen(t *testing.T) {
+	pinned := []string{
+		"f8f5cd484149ae062efc1fd6e417086b279cc899af1692e37b1b1e90f3ba7f7d",
+	}
+	if len(migrations) < len(pinned) {
+		t.Fatalf("%d migrations, %d released: a released migration was removed", len(migrations), len(pinned))
+	}
+	for i, want := range pinned {
+		if got := fmt.Sprintf("%x", sha256.Sum256([]byte(migrations[i]))); got != want {
+			t.Errorf("migration %d was edited after release (sha256 %s, pinned %s)", i+1, got, want)
+		}
+	}
+	if len(migrations) > len(pinned) {
+		t.Errorf("migration %d is not pinned here yet", len(pinned)+1)
+	}
+}
