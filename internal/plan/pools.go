@@ -162,6 +162,7 @@ func (b *builder) replace() {
 		b.demote(old, spec, workloads)
 	} else {
 		b.drains(old.Name, drainTimeout(old), b.apply(simulate.Scenario{Kind: simulate.DrainPool, Pool: old.Name}))
+		b.hintHomeless(old, true)
 		gate := b.systemPodsOn(spec.Name, old.Name, spec.Count, workloads)
 		if !old.IsSystem() {
 			gate = b.nothingPending()
@@ -195,6 +196,7 @@ func (b *builder) remove() {
 	b.preflight()
 	b.cordon(old.Name, cordonGate)
 	b.drains(old.Name, drainTimeout(old), b.apply(simulate.Scenario{Kind: simulate.DrainPool, Pool: old.Name}))
+	b.hintHomeless(old, false)
 	b.deletePool(old, gate)
 	b.final()
 }
@@ -229,6 +231,28 @@ func (b *builder) warnStrays() {
 				b.c.kubectl("-n kube-system rollout restart "+strings.Join(ws, " ")))
 		}
 	}
+}
+
+// hintHomeless says what to do when the drains leave application pods without a node: the usual
+// cause is a System pool that also ran the applications, with no User pool to take them.
+func (b *builder) hintHomeless(old *snapshot.Pool, replacing bool) {
+	apps := 0
+	for _, st := range b.p.Steps {
+		for _, u := range st.Unplaced {
+			if !u.Pod.System() {
+				apps++
+			}
+		}
+	}
+	if apps == 0 {
+		return
+	}
+	msg := fmt.Sprintf("%d application pod(s) find no node once %s is drained: add room for them first "+
+		"(syspool plan add --mode User, or scale a User pool)", apps, old.Name)
+	if replacing && old.IsSystem() {
+		msg += ", or keep " + old.Name + " for them with --retire demote"
+	}
+	b.warn("%s", msg)
 }
 
 func (b *builder) nothingPending() Check {
