@@ -319,6 +319,19 @@ func (b *builder) snapshotDoc(o object) error {
 	if err != nil {
 		return &InputError{Path: o.r.path, Msg: fmt.Sprintf("syspool snapshot: %v", err), Err: err}
 	}
+	// A sealed snapshot is evidence: auditing one that was edited after sealing would vouch for
+	// data nobody collected. Unsealed snapshots (no digest) are read as they are.
+	// Only the content digest is checked here; `syspool verify` also insists on canonical bytes.
+	if s.Digest != "" {
+		got, err := snapshot.ContentDigest(s)
+		if err != nil {
+			return &InputError{Path: o.r.path, Msg: fmt.Sprintf("syspool snapshot: %v", err), Err: err}
+		}
+		if got != s.Digest {
+			return &InputError{Path: o.r.path, Msg: fmt.Sprintf("sealed syspool snapshot was changed after it was "+
+				"sealed: recorded %s, content hashes to %s (see syspool verify %s)", s.Digest, got, o.r.path)}
+		}
+	}
 	o.r.src.kind("syspool snapshot")
 	b.snap, b.snapPath = s, o.r.path
 	return nil
