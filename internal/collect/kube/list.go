@@ -1,0 +1,247 @@
+package kube
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/syspool/syspool/internal/collect/files"
+	"github.com/syspool/syspool/internal/snapshot"
+)
+
+// Permission is one rule of the ClusterRole syspool needs.
+type Permission struct {
+	APIGroup, Resource string
+	Verbs              []string
+}
+
+// RequiredPermissions are exactly the requests the collector makes: paginated lists at cluster
+// scope, nothing else (no get, no watch). deploy/rbac/clusterrole.yaml grants these and a test
+// keeps the two in step.
+var RequiredPermissions = []Permission{
+	{APIGroup: "", Resource: "nodes", Verbs: []string{"list"}},
+	{APIGroup: "", Resource: "pods", Verbs: []string{"list"}},
+	{APIGroup: "policy", Resource: "poddisruptionbudgets", Verbs: []string{"list"}},
+	{APIGroup: "apps", Resource: "deployments", Verbs: []string{"list"}},
+	{APIGroup: "apps", Resource: "daemonsets", Verbs: []string{"list"}},
+	{APIGroup: "apps", Resource: "statefulsets", Verbs: []string{"list"}},
+}
+
+// lister runs the lists of one collection into s.
+type lister struct {
+	c    *Collector
+	s    *snapshot.Snapshot
+	host string
+}
+
+// page fetches one page, converts its items into the snapshot and returns how many there were and
+// the continue token. Items must not be kept: the page is dropped once page returns.
+type page func(ctx context.Context, opts metav1.ListOptions) (n int, cont string, err error)
+
+// list pages through one resource. reset drops what an abandoned attempt added, so a list that
+// restarts after an expired continue token does not count objects twice.
+func (l *lister) list(ctx context.Context, resource string, kind snapshot.DataKind, fetch page, reset func()) {
+	path := l.host + "/" + resourcePath(resource)
+	restarts := 0
+	n, pages := 0, 0
+	var cov snapshot.KindCoverage
+	for {
+		n, pages = 0, 0
+		cont := ""
+		var err error
+		for {
+			var got int
+			got, cont, err = fetch(ctx, l.c.listOptions(cont))
+			if err != nil {
+				break
+			}
+			n += got
+			pages++
+			l.c.opts.Progress(resource, n, cont == "")
+			if cont == "" {
+				break
+			}
+		}
+		if err == nil {
+			cov = snapshot.KindCoverage{Present: true}
+			break
+		}
+		if expired(err) && restarts < maxRestarts {
+			// The continue token outlived etcd's compaction window (about five minutes): the
+			// rest of the list cannot be read consistently, so read it again from the start.
+			restarts++
+			reset()
+			l.note("the %s list was restarted: its continue token expired after %d page(s) (410 Gone)", resource, pages)
+			continue
+		}
+		why := describe(err, resource)
+		if expired(err) {
+			why = fmt.Sprintf("list %s: the continue token expired %d times (410 Gone); the API server compacts faster than the list can be read: raise --page-size or retry", resource, restarts+1)
+		}
+		if n > 0 {
+			cov = snapshot.KindCoverage{Present: true, Partial: true,
+				Reason: fmt.Sprintf("only %d %s in %d page(s) were read, then %s", n, resource, pages, why)}
+		} else {
+			cov = snapshot.KindCoverage{Reason: why}
+		}
+		break
+	}
+	if kind != "" {
+		l.s.Coverage[kind] = cov
+	} else if cov.Reason != "" {
+		// StatefulSets are not a coverage kind; their loss is still worth saying.
+		l.note("%s", cov.Reason)
+	}
+	src := snapshot.Source{Path: path, Kind: "kubernetes list (live)"}
+	if n > 0 {
+		k := kind
+		if k == "" {
+			k = snapshot.DataKind(resource)
+		}
+		src.Objects = map[snapshot.DataKind]int{k: n}
+	}
+	l.s.Provenance.Sources = append(l.s.Provenance.Sources, src)
+}
+
+func (l *lister) note(format string, args ...any) {
+	l.s.Notes = append(l.s.Notes, snapshot.Note{Source: "kubernetes", Message: fmt.Sprintf(format, args...)})
+}
+
+func resourcePath(resource string) string {
+	switch resource {
+	case "nodes", "pods":
+		return "api/v1/" + resource
+	case "poddisruptionbudgets":
+		return "apis/policy/v1/" + resource
+	}
+	return "apis/apps/v1/" + resource
+}
+
+func expired(err error) bool { return apierrors.IsResourceExpired(err) || apierrors.IsGone(err) }
+
+// describe says why a list failed and what would fix it.
+func describe(err error, resource string) string {
+	what := "list " + resource
+	var st apierrors.APIStatus
+	switch {
+	case apierrors.IsForbidden(err):
+		return fmt.Sprintf("%s: forbidden (HTTP 403): %s; the ClusterRole in deploy/rbac/clusterrole.yaml grants it", what, statusMessage(err))
+	case apierrors.IsUnauthorized(err):
+		return fmt.Sprintf("%s: the API server rejected the credentials (HTTP 401); refresh them (az aks get-credentials, kubelogin)", what)
+	case apierrors.IsNotFound(err):
+		return fmt.Sprintf("%s: the API server does not serve %s (HTTP 404)", what, resourcePath(resource))
+	case errors.Is(err, context.DeadlineExceeded) || apierrors.IsTimeout(err) || apierrors.IsServerTimeout(err):
+		return fmt.Sprintf("%s: timed out (raise --timeout): %s", what, oneLine(err.Error()))
+	case errors.Is(err, context.Canceled):
+		return what + ": cancelled"
+	case apierrors.IsTooManyRequests(err):
+		return fmt.Sprintf("%s: throttled by the API server (HTTP 429) beyond client-go's retries; lower --kube-qps or retry later", what)
+	case errors.As(err, &st) && st.Status().Code >= http.StatusInternalServerError:
+		return fmt.Sprintf("%s: the API server failed (HTTP %d): %s", what, st.Status().Code, statusMessage(err))
+	}
+	return fmt.Sprintf("%s: the API server did not answer: %s", what, oneLine(err.Error()))
+}
+
+func statusMessage(err error) string {
+	var st apierrors.APIStatus
+	if errors.As(err, &st) && st.Status().Message != "" {
+		return oneLine(st.Status().Message)
+	}
+	return oneLine(err.Error())
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+func (l *lister) nodes(ctx context.Context, cs kubernetes.Interface) {
+	mark := len(l.s.Nodes)
+	l.list(ctx, "nodes", snapshot.KindNodes, func(ctx context.Context, o metav1.ListOptions) (int, string, error) {
+		page, err := cs.CoreV1().Nodes().List(ctx, o)
+		if err != nil {
+			return 0, "", err
+		}
+		for i := range page.Items {
+			l.s.Nodes = append(l.s.Nodes, files.ConvertNode(&page.Items[i]))
+		}
+		return len(page.Items), page.Continue, nil
+	}, func() { l.s.Nodes = l.s.Nodes[:mark] })
+}
+
+func (l *lister) pods(ctx context.Context, cs kubernetes.Interface) {
+	mark := len(l.s.Pods)
+	l.list(ctx, "pods", snapshot.KindPods, func(ctx context.Context, o metav1.ListOptions) (int, string, error) {
+		page, err := cs.CoreV1().Pods(metav1.NamespaceAll).List(ctx, o)
+		if err != nil {
+			return 0, "", err
+		}
+		for i := range page.Items {
+			l.s.Pods = append(l.s.Pods, files.ConvertPod(&page.Items[i]))
+		}
+		return len(page.Items), page.Continue, nil
+	}, func() { l.s.Pods = l.s.Pods[:mark] })
+}
+
+func (l *lister) pdbs(ctx context.Context, cs kubernetes.Interface) {
+	mark := len(l.s.PDBs)
+	l.list(ctx, "poddisruptionbudgets", snapshot.KindPDBs, func(ctx context.Context, o metav1.ListOptions) (int, string, error) {
+		page, err := cs.PolicyV1().PodDisruptionBudgets(metav1.NamespaceAll).List(ctx, o)
+		if err != nil {
+			return 0, "", err
+		}
+		for i := range page.Items {
+			l.s.PDBs = append(l.s.PDBs, files.ConvertPDB(&page.Items[i]))
+		}
+		return len(page.Items), page.Continue, nil
+	}, func() { l.s.PDBs = l.s.PDBs[:mark] })
+}
+
+// workloads lists the three workload kinds into one slice; a restart of one kind drops only what
+// that kind added, which is the tail of the slice while it is being listed.
+func (l *lister) workloads(ctx context.Context, cs kubernetes.Interface) {
+	apps := cs.AppsV1()
+	mark := len(l.s.Workloads)
+	reset := func() { l.s.Workloads = l.s.Workloads[:mark] }
+	l.list(ctx, "deployments", snapshot.KindDeployments, func(ctx context.Context, o metav1.ListOptions) (int, string, error) {
+		page, err := apps.Deployments(metav1.NamespaceAll).List(ctx, o)
+		if err != nil {
+			return 0, "", err
+		}
+		for i := range page.Items {
+			l.s.Workloads = append(l.s.Workloads, files.ConvertDeployment(&page.Items[i]))
+		}
+		return len(page.Items), page.Continue, nil
+	}, reset)
+	mark = len(l.s.Workloads)
+	l.list(ctx, "daemonsets", snapshot.KindDaemonSets, func(ctx context.Context, o metav1.ListOptions) (int, string, error) {
+		page, err := apps.DaemonSets(metav1.NamespaceAll).List(ctx, o)
+		if err != nil {
+			return 0, "", err
+		}
+		for i := range page.Items {
+			l.s.Workloads = append(l.s.Workloads, files.ConvertDaemonSet(&page.Items[i]))
+		}
+		return len(page.Items), page.Continue, nil
+	}, reset)
+	mark = len(l.s.Workloads)
+	l.list(ctx, "statefulsets", "", func(ctx context.Context, o metav1.ListOptions) (int, string, error) {
+		page, err := apps.StatefulSets(metav1.NamespaceAll).List(ctx, o)
+		if err != nil {
+			return 0, "", err
+		}
+		for i := range page.Items {
+			l.s.Workloads = append(l.s.Workloads, files.ConvertStatefulSet(&page.Items[i]))
+		}
+		return len(page.Items), page.Continue, nil
+	}, reset)
+}
