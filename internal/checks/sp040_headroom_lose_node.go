@@ -60,8 +60,8 @@ func checkSP040(c *rule.Context) []rule.Result {
 	bad := o.UnplacedSystem()
 	if len(bad) == 0 {
 		r.Status = rule.Pass
-		r.Message = fmt.Sprintf("after losing %s, the largest system node, its %s find a node%s",
-			lost, plural(len(o.Placements()), "displaced pod", "displaced pods"), landingNote(c, o))
+		r.Message = fmt.Sprintf("after losing %s, the largest system node, %s%s",
+			lost, displacedFit(len(o.Placements())), landingNote(c, o))
 		return []rule.Result{r}
 	}
 	r.Status = rule.Fail
@@ -178,6 +178,17 @@ func landingNote(c *rule.Context, o *simulate.Outcome) string {
 	}
 	return fmt.Sprintf(" (%s only on User pool nodes: %s)", plural(len(onUser), "kube-system pod lands", "kube-system pods land"),
 		strings.Join(onUser, ", "))
+}
+
+// displacedFit says that every displaced pod finds a node, or that none needed one.
+func displacedFit(n int) string {
+	switch n {
+	case 0:
+		return "no displaced pod needs a new node"
+	case 1:
+		return "the 1 displaced pod finds a node"
+	}
+	return fmt.Sprintf("all %d displaced pods find a node", n)
 }
 
 // findNoNode says "1 kube-system pod finds no node" or "2 kube-system pods find no node".

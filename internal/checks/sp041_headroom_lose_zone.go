@@ -49,8 +49,8 @@ func checkSP041(c *rule.Context) []rule.Result {
 	zones = names(zones)
 	if len(zones) < 2 {
 		return []rule.Result{{Status: rule.Skip, Resource: clusterResource(c),
-			Message: fmt.Sprintf("the Ready system nodes are in %s (SP010 reports System pools outside zones)",
-				plural(len(zones), "zone", "zones")),
+			Message: fmt.Sprintf("the Ready system nodes are in %s: no zone can be lost on its own (SP010 reports System pools outside zones)",
+				zoneCount(len(zones))),
 			Evidence: []rule.Evidence{ev("zones", orNone(zones))}}}
 	}
 	var out []rule.Result
@@ -66,8 +66,8 @@ func checkSP041(c *rule.Context) []rule.Result {
 		bad := o.UnplacedSystem()
 		if len(bad) == 0 {
 			res.Status = rule.Pass
-			res.Message = fmt.Sprintf("after losing zone %s (%s), %s find a node%s", z,
-				plural(len(o.RemovedNodes), "node", "nodes"), plural(len(o.Placements()), "displaced pod", "displaced pods"),
+			res.Message = fmt.Sprintf("after losing zone %s (%s), %s%s", z,
+				plural(len(o.RemovedNodes), "node", "nodes"), displacedFit(len(o.Placements())),
 				landingNote(c, o))
 			out = append(out, res)
 			continue
@@ -105,4 +105,11 @@ func largestSystemPoolIn(c *rule.Context, pools []*snapshot.Pool, z string) *sna
 		}
 	}
 	return best
+}
+
+func zoneCount(n int) string {
+	if n == 0 {
+		return "no availability zone"
+	}
+	return plural(n, "zone", "zones")
 }
