@@ -91,6 +91,9 @@ func mdIdentity(ew *errWriter, s *snapshot.Snapshot) {
 	if id.KubeContext != "" {
 		rows = append(rows, [2]string{"Kube context", mdCode(id.KubeContext)})
 	}
+	if id.ContextMatch != "" {
+		rows = append(rows, [2]string{"Context check", mdCell(id.ContextMatch)})
+	}
 	if c.ID != "" {
 		rows = append(rows, [2]string{"Resource ID", mdCode(c.ID)})
 	}

@@ -74,6 +74,11 @@ func writeIdentity(w *errWriter, cs iostreams.ColorScheme, s *snapshot.Snapshot)
 	if id.KubeContext != "" {
 		kv = append(kv, [2]string{"Kube context", id.KubeContext})
 	}
+	if id.ContextMatch != "" {
+		// A live run says how it knows the context is this cluster: the guard against auditing
+		// one cluster and approving maintenance on another.
+		kv = append(kv, [2]string{"Context check", id.ContextMatch})
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, p := range kv {
 		fmt.Fprintf(tw, "%s\t%s\n", cs.Bold(p[0]), p[1])

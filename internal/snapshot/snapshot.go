@@ -50,6 +50,9 @@ type Identity struct {
 	SubscriptionName string `json:"subscriptionName,omitempty"`
 	KubeContext      string `json:"kubeContext,omitempty"`
 	APIServer        string `json:"apiServer,omitempty"`
+	// ContextMatch says how the kube context was matched to the cluster read from Azure ("matched:
+	// the API server ... is the cluster's fqdn"), or why it could not be; live collections only.
+	ContextMatch string `json:"contextMatch,omitempty"`
 }
 
 // Source is one input: a file, or one live API call family.
