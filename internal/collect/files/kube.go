@@ -13,6 +13,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	resourcehelper "k8s.io/component-helpers/resource"
 
 	"github.com/syspool/syspool/internal/snapshot"
@@ -271,6 +272,7 @@ func convertPod(p *corev1.Pod) snapshot.Pod {
 			})
 		}
 	}
+	schedulingConstraints(&sp, &p.Spec)
 	// The scheduler's own arithmetic: containers summed, init containers as a running maximum
 	// (sidecars added in), pod-level resources and overhead applied.
 	reqs := resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{})
@@ -336,12 +338,47 @@ func convertPDB(p *policyv1.PodDisruptionBudget) snapshot.PDB {
 	if p.Spec.MaxUnavailable != nil {
 		pdb.MaxUnavailable = p.Spec.MaxUnavailable.String()
 	}
-	if s := p.Spec.Selector; s != nil {
-		pdb.Selector.MatchLabels = mapOrNil(s.MatchLabels)
-		for _, r := range s.MatchExpressions {
-			pdb.Selector.MatchExpressions = append(pdb.Selector.MatchExpressions,
-				snapshot.Requirement{Key: r.Key, Operator: string(r.Operator), Values: sliceOrNil(r.Values)})
-		}
+	if sel := labelSelector(p.Spec.Selector); sel != nil {
+		pdb.Selector = *sel
 	}
 	return pdb
+}
+
+func labelSelector(s *metav1.LabelSelector) *snapshot.LabelSelector {
+	if s == nil {
+		return nil
+	}
+	out := &snapshot.LabelSelector{MatchLabels: mapOrNil(s.MatchLabels)}
+	for _, r := range s.MatchExpressions {
+		out.MatchExpressions = append(out.MatchExpressions,
+			snapshot.Requirement{Key: r.Key, Operator: string(r.Operator), Values: sliceOrNil(r.Values)})
+	}
+	return out
+}
+
+// schedulingConstraints copies the hard pod-to-pod rules the what-if simulation honours: required
+// anti-affinity and DoNotSchedule topology spread (ScheduleAnyway is kept so consumers can say so).
+func schedulingConstraints(sp *snapshot.Pod, spec *corev1.PodSpec) {
+	if a := spec.Affinity; a != nil && a.PodAntiAffinity != nil {
+		for _, t := range a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution {
+			term := snapshot.PodAffinityTerm{TopologyKey: t.TopologyKey, Namespaces: sliceOrNil(t.Namespaces),
+				NamespaceSelector: labelSelector(t.NamespaceSelector)}
+			if sel := labelSelector(t.LabelSelector); sel != nil {
+				term.LabelSelector = *sel
+			}
+			sp.RequiredAntiAffinity = append(sp.RequiredAntiAffinity, term)
+		}
+	}
+	for _, c := range spec.TopologySpreadConstraints {
+		tc := snapshot.TopologySpreadConstraint{MaxSkew: c.MaxSkew, TopologyKey: c.TopologyKey,
+			WhenUnsatisfiable: string(c.WhenUnsatisfiable), LabelSelector: labelSelector(c.LabelSelector),
+			MinDomains: c.MinDomains, MatchLabelKeys: sliceOrNil(c.MatchLabelKeys)}
+		if c.NodeAffinityPolicy != nil {
+			tc.NodeAffinityPolicy = string(*c.NodeAffinityPolicy)
+		}
+		if c.NodeTaintsPolicy != nil {
+			tc.NodeTaintsPolicy = string(*c.NodeTaintsPolicy)
+		}
+		sp.TopologySpread = append(sp.TopologySpread, tc)
+	}
 }

@@ -15,7 +15,7 @@ import (
 // A sealed snapshot is evidence: check must refuse one edited after sealing and read an intact one.
 func TestSealedSnapshot(t *testing.T) {
 	s := &snapshot.Snapshot{SchemaVersion: snapshot.SchemaVersion, Cluster: snapshot.Cluster{Name: "c1"},
-		Pools: []snapshot.Pool{{Name: "sys", Mode: snapshot.ModeSystem, VMSize: "Standard_D4ds_v5"}},
+		Pools:    []snapshot.Pool{{Name: "sys", Mode: snapshot.ModeSystem, VMSize: "Standard_D4ds_v5"}},
 		Coverage: snapshot.Coverage{snapshot.KindPools: {Present: true}}}
 	if err := snapshot.Seal(s); err != nil {
 		t.Fatal(err)
