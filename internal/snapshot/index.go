@@ -20,6 +20,8 @@ const (
 	LabelSKUMemory       = "kubernetes.azure.com/sku-memory"
 	LabelOS              = "kubernetes.io/os"
 	LabelPodTemplateHash = "pod-template-hash"
+	// LabelKarpenterNodePool names the Node Auto Provisioning (Karpenter) NodePool of a node.
+	LabelKarpenterNodePool = "karpenter.sh/nodepool"
 )
 
 // Index gives constant-time lookups over a snapshot. Build it once per run, after Join.

@@ -24,7 +24,7 @@ func Join(s *Snapshot) []Note {
 			n.ModeLabel = n.Labels[LabelMode]
 		}
 		n.Pool = name
-		if len(pools) > 0 && !pools[name] {
+		if len(pools) > 0 && !pools[name] && !hostedSystemNode(s.Cluster, n) {
 			unmatched = append(unmatched, n.Name)
 		}
 	}
@@ -38,6 +38,16 @@ func Join(s *Snapshot) []Note {
 		p.Workload = workloadOf(p)
 	}
 	return notes
+}
+
+// hostedSystemNode reports whether n is one of the system nodes AKS Automatic runs outside the
+// agent pool list: the managed system pool's nodes and the system-surge nodes Node Auto
+// Provisioning adds next to them, both labelled mode=system. They are expected there, not a gap.
+func hostedSystemNode(c Cluster, n *Node) bool {
+	if !c.HostedSystemPool {
+		return false
+	}
+	return equalFold(n.ModeLabel, "system") || n.Labels[LabelKarpenterNodePool] == "system-surge"
 }
 
 // workloadOf resolves the owner a human names: a ReplicaSet made by a Deployment is named
