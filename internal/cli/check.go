@@ -66,7 +66,8 @@ Exit codes:
   0  no unwaived finding at or above --fail-on, and every rule could be evaluated
   1  at least one unwaived finding at or above --fail-on
   2  usage error, or input that could not be read (nothing was judged)
-  3  no finding at or above --fail-on, but some rules could not be evaluated`,
+  3  no finding at or above --fail-on, but some rules could not be evaluated
+  130  interrupted (Ctrl-C or SIGTERM) before the run finished: no verdict`,
 		Example: `  syspool check examples/shared-pool/
   syspool check az-aks-show.json nodes.json pods.json -o json
   syspool check captures/ --fail-on medium --now 2026-11-27`,

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -18,6 +19,10 @@ const (
 	// ExitIncomplete: no finding at or above --fail-on, but some rules could not be evaluated
 	// because data was missing or unreadable. Never reported as a clean pass.
 	ExitIncomplete ExitCode = 3
+	// ExitInterrupted: the run was cancelled (Ctrl-C, SIGTERM) before it finished: no verdict and
+	// no report. 130 is what shells report for a process ended by SIGINT (128 + 2), so scripts
+	// that already treat 130 as "interrupted" keep working.
+	ExitInterrupted ExitCode = 130
 )
 
 // exitError carries an exit code through cobra's RunE.
@@ -56,10 +61,28 @@ func codeOf(err error) (ExitCode, bool) {
 	if err == nil {
 		return ExitOK, false
 	}
+	// Cancellation wins over whatever the command wrapped it in (an input error, a failed
+	// write): the run was stopped, not judged.
+	if errors.Is(err, context.Canceled) {
+		return ExitInterrupted, true
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code, !ee.silent
 	}
 	// Anything else is an input or usage problem: no verdict was reached.
 	return ExitUsage, true
+}
+
+// describeErr is the message printed for err: a cancellation says that the run was interrupted
+// and by what (signal.NotifyContext records the signal as the cause), not "context canceled".
+func describeErr(ctx context.Context, err error) string {
+	if !errors.Is(err, context.Canceled) {
+		return err.Error()
+	}
+	why := "cancelled"
+	if cause := context.Cause(ctx); cause != nil && cause != context.Canceled {
+		why = cause.Error()
+	}
+	return "interrupted (" + why + ") before the run finished: no verdict was reached"
 }

@@ -38,7 +38,7 @@ func Main(ctx context.Context, args []string, sys System) int {
 	err := root.ExecuteContext(ctx)
 	code, show := codeOf(err)
 	if show {
-		fmt.Fprintf(sys.IO.ErrOut, "Error: %v\n", err)
+		fmt.Fprintf(sys.IO.ErrOut, "Error: %s\n", describeErr(ctx, err))
 		if code == ExitUsage && isFlagError(err) {
 			fmt.Fprintf(sys.IO.ErrOut, "Run '%s --help' for usage.\n", commandPath(root, args))
 		}
