@@ -16,8 +16,9 @@ var sp047 = rule.Rule{
 	Rationale: "A PodDisruptionBudget with disruptionsAllowed 0 makes every eviction of its pods fail; when its pods sit " +
 		"on system nodes, AKS cannot drain those nodes, so upgrades, node image updates and scale-downs of the System " +
 		"pool stall until the drain timeout and then fail (the AKS PodDrainFailure error). It happens when the budget " +
-		"asks for every pod (minAvailable equal to the replicas, maxUnavailable 0) or when pods are unhealthy so " +
-		"currentHealthy is below desiredHealthy. A budget that selects no pod blocks nothing and passes.",
+		"asks for every pod (minAvailable equal to the replicas, maxUnavailable 0) or when unhealthy pods use up " +
+		"the room it leaves (currentHealthy no higher than desiredHealthy although more pods exist): then the pods, not " +
+		"the budget, need fixing. A budget that selects no pod blocks nothing and passes.",
 	Remediation: "Fix unhealthy pods first (`kubectl describe pdb`); otherwise lower the budget so one pod may go " +
 		"(minAvailable below the replica count, or maxUnavailable 1), or add replicas.",
 	Sources: []rule.Source{srcK8sDisruptions, srcRollingUpgrade,
@@ -60,16 +61,19 @@ func judgePDB(c *rule.Context, p *snapshot.PDB) rule.Result {
 	case p.DisruptionsAllowed > 0:
 		r.Status = rule.Pass
 		r.Message = fmt.Sprintf("PDB %s/%s allows %d disruption(s)", p.Namespace, p.Name, p.DisruptionsAllowed)
-	case p.CurrentHealthy < p.DesiredHealthy:
-		r.Status = rule.Fail
-		r.Message = fmt.Sprintf("PDB %s/%s allows no disruption: only %d of the %d pods it needs healthy are healthy, "+
-			"so draining their nodes blocks", p.Namespace, p.Name, p.CurrentHealthy, p.DesiredHealthy)
-		r.Fix = kubectl(c, "-n "+p.Namespace+" describe "+ref)
-	default:
+	case p.DesiredHealthy >= p.ExpectedPods:
 		r.Status = rule.Fail
 		r.Message = fmt.Sprintf("PDB %s/%s allows no disruption: it requires %d healthy of %d pods, so no node running "+
 			"them can be drained", p.Namespace, p.Name, p.DesiredHealthy, p.ExpectedPods)
 		r.Fix = pdbRelaxFix(c, p)
+	default:
+		// The budget leaves room for a disruption, but unhealthy pods have used it up: relaxing the
+		// budget or adding replicas would not help; the unhealthy pods have to recover.
+		r.Status = rule.Fail
+		r.Message = fmt.Sprintf("PDB %s/%s allows no disruption: only %d of its %d pods %s healthy and it needs %d, "+
+			"so no healthy pod may be evicted and draining their nodes blocks until the others recover",
+			p.Namespace, p.Name, p.CurrentHealthy, p.ExpectedPods, isAre(p.CurrentHealthy), p.DesiredHealthy)
+		r.Fix = kubectl(c, "-n "+p.Namespace+" describe "+ref) + "  # then fix the pods it counts as unhealthy"
 	}
 	return r
 }
@@ -93,4 +97,11 @@ func pdbRelaxFix(c *rule.Context, p *snapshot.PDB) string {
 			fmt.Sprintf(` --type merge -p '{"spec":{"minAvailable":%d}}'`, p.ExpectedPods-1))
 	}
 	return kubectl(c, "-n "+p.Namespace+" edit "+ref) + "  # let at least one pod be evicted"
+}
+
+func isAre(n int32) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
