@@ -107,6 +107,11 @@ func specFor(p *snapshot.Pool) poolSpec {
 	}
 	s.mode = canonicalMode(p.Mode)
 	s.taints = userTaints(p.Taints)
+	if n, ok := p.EffectiveMinNodes(); ok && n == 0 {
+		// User pools may scale to zero (Spot and batch pools often do); specFrom's floor of one
+		// node is the System pool's, and would make the successor cost more than the original.
+		s.count, s.min = 0, 0
+	}
 	if p.IsSpot() {
 		s.extra = append(s.extra, "--priority Spot")
 	}
@@ -132,6 +137,16 @@ func replaceFix(c *rule.Context, p *snapshot.Pool, s poolSpec, r retire) string 
 	retireCmd := azNodepool(c, "delete", p.Name, "")
 	if r == retireToUser {
 		retireCmd = azNodepool(c, "update", p.Name, "--mode User")
+	}
+	if orDefault(s.mode, snapshot.ModeSystem) != snapshot.ModeSystem {
+		// A User pool's successor takes application pods, not the add-ons: what to wait for is its
+		// nodes; deleting the old pool then drains its pods onto the pools that can take them.
+		ready := "is Succeeded with Ready nodes (" + kubectl(c, "get nodes -l "+snapshot.LabelAgentPool+"="+s.name) + ")"
+		if s.count == 0 && s.min == 0 {
+			ready = "is Succeeded (it starts with no node; the autoscaler adds them for the pods drained onto it)"
+		}
+		return add + "  # then, once " + s.name + " " + ready + ", retire the old pool, whose pods AKS drains onto " +
+			"the remaining pools: " + retireCmd + " (syspool plan replace prints the gated runbook)"
 	}
 	return add + "  # then, once " + s.name + " is Succeeded with Ready nodes and the kube-system pods run on it " +
 		"(" + kubectl(c, "get pods -n kube-system -o wide") + "), retire the old pool: " + retireCmd +
