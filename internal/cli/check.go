@@ -10,13 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/syspool/syspool/internal/checks"
-	"github.com/syspool/syspool/internal/collect/files"
 	"github.com/syspool/syspool/internal/engine"
 	"github.com/syspool/syspool/internal/iostreams"
 	"github.com/syspool/syspool/internal/policy"
 	"github.com/syspool/syspool/internal/report"
 	"github.com/syspool/syspool/internal/rule"
-	"github.com/syspool/syspool/internal/version"
 )
 
 type checkOptions struct {
@@ -38,12 +36,15 @@ type checkOptions struct {
 	Record bool
 	DB     string
 	Getenv func(string) string
+
+	// Live reads the cluster through ARM and the Kubernetes API when no path is given.
+	Live liveOptions
 }
 
 func newCmdCheck(sys System, runF func(context.Context, *checkOptions) error) *cobra.Command {
-	opts := &checkOptions{IO: sys.IO, Now: sys.Now, Getenv: sys.Getenv}
+	opts := &checkOptions{IO: sys.IO, Now: sys.Now, Getenv: sys.Getenv, Live: liveOptions{deps: sys.Live}}
 	cmd := &cobra.Command{
-		Use:   "check PATH...",
+		Use:   "check [PATH...]",
 		Short: "Audit one cluster's system node pool",
 		Long: `Audit one AKS cluster: join every agent pool with the nodes and pods that run on it, run
 the rule catalog, print the inventory, kube-system placement and findings, and exit with a
@@ -60,22 +61,44 @@ Capture a cluster for an offline audit with:
   kubectl get nodes -o json > nodes.json
   kubectl get pods,deploy,ds,pdb -A -o json > workloads.json
 
+Or read the cluster live, without capturing anything (see docs/live.md):
+  syspool check --subscription SUB -g RG --cluster-name CLUSTER [--context CONTEXT]
+
+  Azure: the managed cluster and its agent pools are read through Azure Resource Manager
+  with DefaultAzureCredential: environment variables (AZURE_CLIENT_ID, AZURE_TENANT_ID,
+  AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE), workload identity, managed identity,
+  or your Azure CLI login (az login). It needs Microsoft.ContainerService/managedClusters/read,
+  .../managedClusters/agentPools/read and Microsoft.Resources/subscriptions/read: the custom
+  role in deploy/rbac/azure-custom-role.json grants exactly these.
+  Kubernetes: nodes, pods, PDBs, Deployments, DaemonSets and StatefulSets are listed with your
+  kubeconfig (--kubeconfig, --context; exec plugins such as kubelogin work), in pages of
+  --page-size, at most --kube-qps requests a second. It needs "list" on those resources and
+  nothing else: deploy/rbac/clusterrole.yaml and clusterrolebinding.yaml.
+  Identity: the header names tenant, subscription, resource group, cluster, API server and
+  kube context. Before any pod is read, the kube context is matched to the Azure cluster (API
+  server host vs fqdn/privateFQDN, and the kubernetes.azure.com/cluster label of the nodes vs
+  the node resource group); a mismatch stops the run with exit 2 unless
+  --allow-context-mismatch.
+  --skip-azure (or no --subscription) audits the Kubernetes side alone; --skip-kube the Azure
+  side alone. What could not be read (skipped, 403, throttled, timed out, the API server went
+  away) makes the rules that need it report "error", and the run exits 3.
+
 Rules that need data you did not give report "error" (not evaluated) and the run exits 3.
 
 Exit codes:
   0  no unwaived finding at or above --fail-on, and every rule could be evaluated
   1  at least one unwaived finding at or above --fail-on
-  2  usage error, or input that could not be read (nothing was judged)
+  2  usage error, input that could not be read, a cluster that does not exist, or a kube
+     context that is not the named cluster (nothing was judged)
   3  no finding at or above --fail-on, but some rules could not be evaluated
   130  interrupted (Ctrl-C or SIGTERM) before the run finished: no verdict`,
 		Example: `  syspool check examples/shared-pool/
   syspool check az-aks-show.json nodes.json pods.json -o json
-  syspool check captures/ --fail-on medium --now 2026-11-27`,
+  syspool check captures/ --fail-on medium --now 2026-11-27
+  syspool check --subscription 5b0f3d8e-71c4-4a2d-9e6b-c8a4f1e2d097 -g rg-shop-prod --cluster-name aks-shop-prod --context aks-shop-prod
+  syspool check --context aks-shop-prod --skip-azure`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError(&flagError{fmt.Errorf("give at least one file or directory to audit")})
-			}
-			return nil
+			return opts.Live.checkInputs(cmd, args, "audit")
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -97,6 +120,7 @@ Exit codes:
 	f.BoolVarP(&opts.Verbose, "verbose", "v", false, "list passing and skipped checks too")
 	f.BoolVar(&opts.Record, "record", false, "store this run (snapshot digest, identity, findings) for 'syspool history' and 'syspool diff --since'")
 	f.StringVar(&opts.DB, "db", "", "history database for --record (default: $XDG_STATE_HOME/syspool/history.db)")
+	opts.Live.addFlags(f)
 	_ = cmd.RegisterFlagCompletionFunc("output", fixedCompletion(report.Names()...))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixedCompletion(append(rule.Severities(), "none")...))
 	_ = cmd.RegisterFlagCompletionFunc("baseline", fixedCompletion(policy.Baselines()...))
@@ -136,9 +160,9 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 		}
 	}
 
-	snap, err := files.New(files.Options{Paths: opts.Paths, Now: func() time.Time { return now }, ToolVersion: version.String()}).Collect(ctx)
+	snap, err := collectSnapshot(ctx, opts.IO, opts.Paths, &opts.Live, func() time.Time { return now })
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	resolved, err := policy.Resolve(base, user, reg, snap.Cluster)
 	if err != nil {

@@ -21,6 +21,8 @@ type System struct {
 	// ProgName is the name the binary was run as; "kubectl-syspool" makes help read as a
 	// kubectl plugin.
 	ProgName string
+	// Live reaches Azure and Kubernetes for live collections; the zero value is the real thing.
+	Live LiveDeps
 }
 
 // NewSystem binds System to the real process.

@@ -9,10 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/syspool/syspool/internal/collect/files"
 	"github.com/syspool/syspool/internal/iostreams"
 	"github.com/syspool/syspool/internal/snapshot"
-	"github.com/syspool/syspool/internal/version"
 )
 
 type snapshotOptions struct {
@@ -22,12 +20,15 @@ type snapshotOptions struct {
 	Paths []string
 	File  string
 	Force bool
+
+	// Live reads the cluster through ARM and the Kubernetes API when no path is given.
+	Live liveOptions
 }
 
 func newCmdSnapshot(sys System, runF func(context.Context, *snapshotOptions) error) *cobra.Command {
-	opts := &snapshotOptions{IO: sys.IO, Now: sys.Now}
+	opts := &snapshotOptions{IO: sys.IO, Now: sys.Now, Live: liveOptions{deps: sys.Live}}
 	cmd := &cobra.Command{
-		Use:   "snapshot PATH...",
+		Use:   "snapshot [PATH...]",
 		Short: "Save a sealed snapshot of a cluster as change evidence",
 		Long: `Read the same inputs as 'syspool check' and save them as one syspool snapshot: the joined
 model of the cluster with its provenance (syspool version, every source file with its sha256,
@@ -35,15 +36,18 @@ collection time, identity) and a sha256 digest over its canonical content.
 
 A snapshot is evidence: attach it to the change ticket, and anyone can rerun the audit on
 exactly what you saw ('syspool check SNAPSHOT') and prove it was not edited since
-('syspool verify SNAPSHOT'). See docs/snapshot.md for the format and the digest.`,
+('syspool verify SNAPSHOT'). See docs/snapshot.md for the format and the digest.
+
+With the live flags of 'syspool check' (--subscription, -g, --cluster-name, --context, ...)
+it reads the cluster through Azure Resource Manager and the Kubernetes API instead, with the
+same authentication, identity check and permissions (see 'syspool check --help' and
+docs/live.md); 'syspool check SNAPSHOT' later gives the same verdicts as the live run.`,
 		Example: `  syspool snapshot captures/ -f before.json
   syspool verify before.json
-  syspool check before.json -o markdown > ticket.md`,
+  syspool check before.json -o markdown > ticket.md
+  syspool snapshot --subscription SUB -g RG --cluster-name CLUSTER --context CONTEXT -f before.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError(&flagError{fmt.Errorf("give at least one file or directory to snapshot")})
-			}
-			return nil
+			return opts.Live.checkInputs(cmd, args, "snapshot")
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -55,6 +59,7 @@ exactly what you saw ('syspool check SNAPSHOT') and prove it was not edited sinc
 	}
 	cmd.Flags().StringVarP(&opts.File, "file", "f", "", "write the snapshot to this file (atomically) instead of standard output")
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "overwrite --file if it exists")
+	opts.Live.addFlags(cmd.Flags())
 	return cmd
 }
 
@@ -64,10 +69,9 @@ func runSnapshot(ctx context.Context, opts *snapshotOptions) error {
 			return usageErrorf("%s exists; evidence is not overwritten without --force", opts.File)
 		}
 	}
-	snap, err := files.New(files.Options{Paths: opts.Paths, Now: func() time.Time { return opts.Now().UTC() },
-		ToolVersion: version.String()}).Collect(ctx)
+	snap, err := collectSnapshot(ctx, opts.IO, opts.Paths, &opts.Live, func() time.Time { return opts.Now().UTC() })
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	if err := snapshot.Seal(snap); err != nil {
 		return err
