@@ -135,7 +135,16 @@ func admission(c *rule.Context, g *workloadGroup, p *snapshot.Pod, n *snapshot.N
 	}
 	if len(hard) == 0 {
 		why = "the system pool has no taint that keeps application pods off"
-		if pool, ok := c.Index.Pool(n.Pool); ok {
+		pool, listed := c.Index.Pool(n.Pool)
+		if fits, any := userPoolFor(c, p); listed && !fits {
+			// Tainting the System pool and restarting would leave the application Pending: it
+			// needs a User pool to move to first.
+			if any {
+				return why + ", and the pods tolerate the taints of no User pool", userPoolFirst(c, pool, g)
+			}
+			return why + ", and the cluster has no User pool for them to move to", userPoolFirst(c, pool, g)
+		}
+		if listed {
 			return why, then(dedicateFix(c, pool), g.restartFix(c))
 		}
 		return why, then(kubectl(c, "taint nodes "+shellQuote(n.Name)+" CriticalAddonsOnly=true:NoSchedule"), g.restartFix(c))
@@ -157,4 +166,48 @@ func admission(c *rule.Context, g *workloadGroup, p *snapshot.Pod, n *snapshot.N
 	}
 	// Tolerations of a running pod cannot be removed; its owner has to be fixed and the pod recreated.
 	return why, g.restartFix(c)
+}
+
+// spotTaint is the taint AKS puts on the nodes of every Spot pool, listed in nodeTaints or not.
+var spotTaint = snapshot.Taint{Key: "kubernetes.azure.com/scalesetpriority", Value: "spot", Effect: "NoSchedule"}
+
+// userPoolFor reports whether a Linux User pool exists whose hard taints p tolerates (fits), so
+// that tainting the System pool moves p there instead of leaving it Pending, and whether any Linux
+// User pool exists at all. Node selectors and affinity are not weighed: the taints are what
+// SP014's fix changes.
+func userPoolFor(c *rule.Context, p *snapshot.Pod) (fits, any bool) {
+	for _, q := range c.Index.UserPools() {
+		if q.Mode != snapshot.ModeUser || q.IsWindows() {
+			continue
+		}
+		any = true
+		taints := q.Taints
+		if q.IsSpot() {
+			taints = append([]snapshot.Taint{spotTaint}, taints...)
+		}
+		tolerated := true
+		for _, t := range taints {
+			if _, ok := tolerationFor(p.Tolerations, t); keepsPodsOff(t) && !ok {
+				tolerated = false
+				break
+			}
+		}
+		if tolerated {
+			return true, true
+		}
+	}
+	return false, any
+}
+
+// userPoolFirst adds a User pool shaped like the System pool the applications run on now (so they
+// fit), and leaves tainting the System pool and moving the workload to a comment: run before the
+// new pool has Ready nodes, they would leave the application with nowhere to schedule.
+func userPoolFirst(c *rule.Context, sys *snapshot.Pool, g *workloadGroup) string {
+	s := specFrom(sys)
+	s.name, s.mode, s.taints = "userpool", snapshot.ModeUser, nil
+	if _, taken := c.Index.Pool(s.name); taken {
+		s.name = "apppool"
+	}
+	return azNodepool(c, "add", s.name, s.args()) + "  # then, once " + s.name + " is Succeeded with Ready nodes (" +
+		kubectl(c, "get nodes -l "+snapshot.LabelAgentPool+"="+s.name) + "): " + then(dedicateFix(c, sys), g.restartFix(c))
 }
