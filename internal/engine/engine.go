@@ -161,33 +161,47 @@ func sortFindings(fs []rule.Finding) {
 }
 
 // applyWaivers marks failing findings covered by a live waiver and returns notes about waivers
-// that expired or matched nothing, so exceptions do not rot silently.
+// that expired or waive nothing, so exceptions do not rot silently. A waiver whose findings all
+// pass (or do not apply) waives nothing and is reported like one that matches nothing; one whose
+// findings could not be evaluated this run is left alone, since the data may be back next time.
 func applyWaivers(fs []rule.Finding, ws []Waiver, now time.Time) []string {
 	var notes []string
 	for _, w := range ws {
 		expired := !w.Expires.IsZero() && !now.Before(w.Expires)
-		matched := 0
+		matched, failing, unknown := 0, 0, 0
 		for i := range fs {
 			f := &fs[i]
 			if !strings.EqualFold(f.RuleID, w.Rule) || !matchResource(w.Resource, f.Resource) {
 				continue
 			}
 			matched++
+			switch f.Status {
+			case rule.Fail:
+				failing++
+			case rule.Error:
+				unknown++
+			}
 			if expired || f.Status != rule.Fail || f.Waiver != nil {
 				continue
 			}
 			f.Waiver = &rule.Waived{Reason: w.Reason, Owner: w.Owner, Expires: w.Expires}
 		}
 		switch {
-		case expired && matched > 0:
+		case expired && failing > 0:
 			notes = append(notes, fmt.Sprintf("waiver %s (owner %s) expired on %s and no longer waives %d finding(s)",
-				w, w.Owner, w.Expires.Format("2006-01-02"), matched))
-		case expired:
+				w, w.Owner, w.Expires.Format("2006-01-02"), failing))
+		case expired && matched == 0:
 			notes = append(notes, fmt.Sprintf("waiver %s (owner %s) expired on %s and matches nothing: remove it",
 				w, w.Owner, w.Expires.Format("2006-01-02")))
+		case expired && unknown == 0:
+			notes = append(notes, fmt.Sprintf("waiver %s (owner %s) expired on %s and waives nothing (its %d finding(s) "+
+				"pass or do not apply): remove it", w, w.Owner, w.Expires.Format("2006-01-02"), matched))
 		case matched == 0:
 			notes = append(notes, fmt.Sprintf("waiver %s (owner %s) matched no finding: remove it or fix its rule/resource",
 				w, w.Owner))
+		case failing == 0 && unknown == 0:
+			notes = append(notes, fmt.Sprintf("waiver %s (owner %s) waives nothing: its %d finding(s) pass or do not "+
+				"apply; remove it", w, w.Owner, matched))
 		}
 	}
 	return notes

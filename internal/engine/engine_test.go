@@ -172,6 +172,48 @@ func TestWaivers(t *testing.T) {
 	}
 }
 
+// TestWaiversThatWaiveNothing: a waiver whose findings pass or are skipped has nothing to waive
+// and is reported for removal, expired or not; one whose finding could not be evaluated this run
+// is left alone, since the data may be back on the next run.
+func TestWaiversThatWaiveNothing(t *testing.T) {
+	byPool := func(c *rule.Context) []rule.Result {
+		status := map[string]rule.Status{"good": rule.Pass, "na": rule.Skip, "bad": rule.Fail, "blind": rule.Error}
+		var out []rule.Result
+		for _, p := range c.Snap.Pools {
+			out = append(out, rule.Result{Status: status[p.Name], Resource: rule.Resource{Kind: "pool", Name: p.Name}, Message: "m"})
+		}
+		return out
+	}
+	r := rule.Rule{ID: "SP903", Title: "t", Check: byPool}
+	s := snap(snapshot.Coverage{}, "good", "na", "bad", "blind")
+	live, gone := now.Add(time.Hour), now.Add(-time.Hour)
+	tests := []struct {
+		name     string
+		waiver   Waiver
+		wantNote string // "" means no note at all
+	}{
+		{"on a passing finding", Waiver{Rule: "SP903", Resource: "pool/good", Expires: live}, "waives nothing: its 1 finding(s) pass or do not apply"},
+		{"on a skipped finding", Waiver{Rule: "SP903", Resource: "pool/na", Expires: live}, "waives nothing"},
+		{"on a failing finding", Waiver{Rule: "SP903", Resource: "pool/bad", Expires: live}, ""},
+		{"on a finding that could not be evaluated", Waiver{Rule: "SP903", Resource: "pool/blind", Expires: live}, ""},
+		{"on every finding, one failing", Waiver{Rule: "SP903", Expires: live}, ""},
+		{"expired on a passing finding", Waiver{Rule: "SP903", Resource: "pool/good", Expires: gone}, "expired on 2026-11-27 and waives nothing"},
+		{"expired on a failing finding", Waiver{Rule: "SP903", Resource: "pool/bad", Expires: gone}, "no longer waives 1 finding(s)"},
+		{"expired on every finding counts the failing one", Waiver{Rule: "SP903", Expires: gone}, "no longer waives 1 finding(s)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := tt.waiver
+			w.Reason, w.Owner = "r", "o"
+			rep := Run(s, Options{Registry: testRegistry(t, r), Now: now, Waivers: []Waiver{w}})
+			notes := strings.Join(rep.PolicyNotes, "\n")
+			if tt.wantNote == "" && notes != "" || !strings.Contains(notes, tt.wantNote) {
+				t.Errorf("policy notes = %q, want %q", notes, tt.wantNote)
+			}
+		})
+	}
+}
+
 func TestFingerprintStable(t *testing.T) {
 	a := rule.Fingerprint("SP001", rule.Resource{Kind: "pool", Name: "x"})
 	if a != rule.Fingerprint("SP001", rule.Resource{Kind: "pool", Name: "x", Pool: "x"}) {
