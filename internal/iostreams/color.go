@@ -3,6 +3,10 @@ package iostreams
 // ColorScheme wraps text in ANSI colours when enabled and returns it unchanged otherwise.
 type ColorScheme struct{ enabled bool }
 
+// NewColorScheme returns a scheme that colours only when enabled, for writers that are handed the
+// decision rather than the streams.
+func NewColorScheme(enabled bool) ColorScheme { return ColorScheme{enabled: enabled} }
+
 // ColorScheme returns the scheme for these streams.
 func (s *IOStreams) ColorScheme() ColorScheme { return ColorScheme{enabled: s.color} }
 

@@ -44,9 +44,7 @@ func Table(w io.Writer, in Input, opts Options) error {
 }
 
 func colors(opts Options) iostreams.ColorScheme {
-	ios, _, _, _ := iostreams.Test()
-	ios.SetColorEnabled(opts.Color)
-	return ios.ColorScheme()
+	return iostreams.NewColorScheme(opts.Color)
 }
 
 func writeIdentity(w *errWriter, cs iostreams.ColorScheme, s *snapshot.Snapshot) {
