@@ -156,7 +156,7 @@ func (v *validator) check(f *File) {
 	}
 	v.checkRules(f.Rules, v.line("rules"))
 	for i, o := range f.Overrides {
-		line := v.line("overrides")
+		line := v.itemLine("overrides", i, "")
 		if o.Match.empty() {
 			v.errorf(line, "overrides[%d]: match is empty; it would apply to every cluster (put such settings under rules)", i)
 		}
@@ -166,21 +166,21 @@ func (v *validator) check(f *File) {
 		}
 	}
 	for i, w := range f.Waivers {
-		line := v.line("waivers")
+		line := v.itemLine("waivers", i, "")
 		if _, ok := v.reg.Get(w.Rule); !ok {
-			v.errorf(line, "waivers[%d]: unknown rule %q (valid: %s)", i, w.Rule, strings.Join(v.reg.IDs(), ", "))
+			v.errorf(v.itemLine("waivers", i, "rule"), "waivers[%d]: unknown rule %q (valid: %s)", i, w.Rule, strings.Join(v.reg.IDs(), ", "))
 		}
 		if strings.TrimSpace(w.Reason) == "" {
-			v.errorf(line, "waivers[%d] (%s): reason is required", i, w.Rule)
+			v.errorf(v.itemLine("waivers", i, "reason"), "waivers[%d] (%s): reason is required", i, w.Rule)
 		}
 		if strings.TrimSpace(w.Owner) == "" {
-			v.errorf(line, "waivers[%d] (%s): owner is required", i, w.Rule)
+			v.errorf(v.itemLine("waivers", i, "owner"), "waivers[%d] (%s): owner is required", i, w.Rule)
 		}
 		if w.Expires.IsZero() {
 			v.errorf(line, "waivers[%d] (%s): expires is required (a date like 2027-01-31): waivers must not live forever", i, w.Rule)
 		}
 		if _, err := path.Match(w.Resource, ""); err != nil {
-			v.errorf(line, "waivers[%d] (%s): resource %q is not a valid glob", i, w.Rule, w.Resource)
+			v.errorf(v.itemLine("waivers", i, "resource"), "waivers[%d] (%s): resource %q is not a valid glob", i, w.Rule, w.Resource)
 		}
 	}
 }
@@ -243,6 +243,36 @@ func (v *validator) line(names ...string) int {
 		}
 	}
 	return 0
+}
+
+// itemLine finds the line of element i of the top-level list section, or of its member key when
+// that is set and present, so a message points at the waiver or override it is about rather than
+// at the section's first line. It falls back to the section's line.
+func (v *validator) itemLine(section string, i int, key string) int {
+	fallback := v.line(section)
+	if v.root == nil || len(v.root.Content) == 0 {
+		return fallback
+	}
+	m := v.root.Content[0]
+	for j := 0; j+1 < len(m.Content); j += 2 {
+		if m.Content[j].Value != section {
+			continue
+		}
+		seq := m.Content[j+1]
+		if seq.Kind != yaml.SequenceNode || i >= len(seq.Content) {
+			return fallback
+		}
+		item := seq.Content[i]
+		if key != "" && item.Kind == yaml.MappingNode {
+			for k := 0; k+1 < len(item.Content); k += 2 {
+				if item.Content[k].Value == key {
+					return item.Content[k].Line
+				}
+			}
+		}
+		return item.Line
+	}
+	return fallback
 }
 
 // keyLine finds the first mapping key named key anywhere at or after line `from`.

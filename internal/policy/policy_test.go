@@ -54,6 +54,15 @@ func TestParseErrors(t *testing.T) {
 		{"waiver without expiry", "waivers:\n  - rule: SP006\n    reason: r\n    owner: o\n", "expires is required"},
 		{"waiver bad date", "waivers:\n  - rule: SP006\n    reason: r\n    owner: o\n    expires: soon\n", "expected a date like 2027-01-31"},
 		{"override without match", "overrides:\n  - rules: {SP006: {severity: low}}\n", "match is empty"},
+		// Messages about one waiver or override point at it, not at the section's first line.
+		{"second waiver's unknown rule", "waivers:\n  - rule: SP006\n    reason: r\n    owner: o\n    expires: 2027-01-01\n" +
+			"  - rule: SP999\n    reason: r\n    owner: o\n    expires: 2027-01-01\n", "p.yaml:6: waivers[1]: unknown rule \"SP999\""},
+		{"second waiver without owner", "waivers:\n  - rule: SP006\n    reason: r\n    owner: o\n    expires: 2027-01-01\n" +
+			"  - rule: SP007\n    reason: r\n    expires: 2027-01-01\n", "p.yaml:6: waivers[1] (SP007): owner is required"},
+		{"waiver's bad glob", "waivers:\n  - rule: SP006\n    reason: r\n    owner: o\n    expires: 2027-01-01\n    resource: \"pool/[\"\n",
+			"p.yaml:6: waivers[0] (SP006): resource \"pool/[\" is not a valid glob"},
+		{"second override without match", "overrides:\n  - match: {clusters: [a]}\n    rules: {SP006: {severity: low}}\n" +
+			"  - rules: {SP006: {severity: low}}\n", "p.yaml:4: overrides[1]: match is empty"},
 		{"malformed yaml", "rules: [\n", "p.yaml"},
 		{"two documents", "kind: Policy\n---\nkind: Policy\n", "expected one YAML document"},
 	}
