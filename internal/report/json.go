@@ -37,6 +37,11 @@ func NewDocument(in Input) Document {
 	if pools == nil {
 		pools = []snapshot.Pool{}
 	}
+	// The schema says lists: a capture without pools or nodes gives empty ones, never null.
+	placement := snapshot.Placement(snapshot.NewIndex(in.Snapshot))
+	if placement == nil {
+		placement = []snapshot.PoolPlacement{}
+	}
 	return Document{
 		SchemaVersion: in.Report.SchemaVersion,
 		Kind:          DocumentKind,
@@ -45,7 +50,7 @@ func NewDocument(in Input) Document {
 		Provenance:    in.Report.Provenance,
 		Coverage:      in.Report.Coverage,
 		Pools:         pools,
-		Placement:     snapshot.Placement(snapshot.NewIndex(in.Snapshot)),
+		Placement:     placement,
 		Notes:         in.Report.Notes,
 		Findings:      in.Report.Findings,
 		PolicyNotes:   in.Report.PolicyNotes,

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -87,7 +88,8 @@ func writeIdentity(w *errWriter, cs iostreams.ColorScheme, s *snapshot.Snapshot)
 		names = append(names, fmt.Sprintf("%s (%s)", x.Path, x.Kind))
 	}
 	if len(names) > 0 {
-		fmt.Fprintf(tw, "%s\t%s\n", cs.Bold("Sources"), strings.Join(names, "\n\t"))
+		// Continuation lines carry a bold blank so their first cell has the labels' escape bytes.
+		fmt.Fprintf(tw, "%s\t%s\n", cs.Bold("Sources"), strings.Join(names, "\n"+cs.Bold(" ")+"\t"))
 	}
 	w.err = firstErr(w.err, tw.Flush())
 }
@@ -147,7 +149,7 @@ func writePlacement(w *errWriter, s *snapshot.Snapshot) {
 		if !s.Coverage.Has(snapshot.KindPods) {
 			app = "?"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", name, orDash(p.Mode), p.Nodes, p.Ready, len(p.Zones),
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%d\t%d\t%s\t%s\n", name, orDash(p.Mode), p.Nodes, p.Ready, zoneCount(p.Zones),
 			p.SystemPods, p.DaemonSetPods, app, orDash(strings.Join(p.SystemWorkloads, ", ")))
 	}
 	w.err = firstErr(w.err, tw.Flush())
@@ -156,9 +158,30 @@ func writePlacement(w *errWriter, s *snapshot.Snapshot) {
 	}
 }
 
+// zonalLabel matches topology.kubernetes.io/zone on a node in an availability zone
+// ("westeurope-2"); nodes outside zones carry a bare fault-domain number ("0") instead.
+var zonalLabel = regexp.MustCompile(`^[a-z0-9]+-[0-9]+$`)
+
+// zoneCount counts the availability zones among node zone labels, "-" when there is none: a
+// fault domain is not a zone, and a pool outside zones must not read as a pool in one zone.
+func zoneCount(zones []string) string {
+	n := 0
+	for _, z := range zones {
+		if zonalLabel.MatchString(z) {
+			n++
+		}
+	}
+	if n == 0 {
+		return "-"
+	}
+	return strconv.Itoa(n)
+}
+
 func writeFindings(w *errWriter, cs iostreams.ColorScheme, r *rule.Report, opts Options) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STATUS\tSEVERITY\tRULE\tRESOURCE\tMESSAGE")
+	// tabwriter counts escape bytes as width: the headers of the coloured columns carry the same
+	// (invisible) escapes as their cells, or every row would sit off its header.
+	fmt.Fprintf(tw, "%s\t%s\tRULE\tRESOURCE\tMESSAGE\n", cs.Default("STATUS"), cs.Default("SEVERITY"))
 	shown := 0
 	for _, f := range r.Findings {
 		if !opts.Verbose && (f.Status == rule.Pass || f.Status == rule.Skip) {
@@ -170,11 +193,13 @@ func writeFindings(w *errWriter, cs iostreams.ColorScheme, r *rule.Report, opts 
 			status = "waived"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", paintStatus(cs, f, status), paintSeverity(cs, f), f.RuleID, f.Resource, f.Message)
+		// Continuation rows put a blank with the same escape bytes in the coloured columns.
+		blank := cs.Default(" ")
 		if f.Waiver != nil {
-			fmt.Fprintf(tw, "\t\t\t\t%s\n", cs.Gray(fmt.Sprintf("waived until %s by %s: %s", f.Waiver.Expires.Format("2006-01-02"), f.Waiver.Owner, f.Waiver.Reason)))
+			fmt.Fprintf(tw, "%s\t%s\t\t\t%s\n", blank, blank, cs.Gray(fmt.Sprintf("waived until %s by %s: %s", f.Waiver.Expires.Format("2006-01-02"), f.Waiver.Owner, f.Waiver.Reason)))
 		}
 		if f.Fix != "" && f.Status == rule.Fail && f.Waiver == nil {
-			fmt.Fprintf(tw, "\t\t\t\t%s\n", cs.Gray("fix: "+f.Fix))
+			fmt.Fprintf(tw, "%s\t%s\t\t\t%s\n", blank, blank, cs.Gray("fix: "+f.Fix))
 		}
 	}
 	w.err = firstErr(w.err, tw.Flush())
