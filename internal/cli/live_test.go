@@ -237,3 +237,27 @@ func TestLiveCommands(t *testing.T) {
 		}
 	})
 }
+
+// Flag mistakes of a live run are usage errors caught before anything is read.
+func TestLiveFlagErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"both sides skipped", []string{"check", "--skip-azure", "--skip-kube"}, "--skip-azure and --skip-kube together leave nothing to audit"},
+		{"Azure flags incomplete", []string{"check", "--cluster-name", "aks"}, "needs --subscription, --resource-group too"},
+		{"page size zero", []string{"check", "--skip-kube", "--subscription", "s", "-g", "rg", "--cluster-name", "c", "--page-size", "0"}, "must be positive"},
+		{"files and live flags", []string{"snapshot", "captures/", "--context", "prod"}, "give files or live flags, not both"},
+		{"neither", []string{"snapshot"}, "or read the cluster live with --subscription"},
+		{"missing kubeconfig", []string{"check", "--skip-azure", "--kubeconfig", "/nonexistent/kubeconfig"}, "or pass --skip-kube"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := run(t, tt.args...)
+			if code != int(ExitUsage) || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 with %q", code, stderr, tt.want)
+			}
+		})
+	}
+}
