@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -34,7 +35,7 @@ It is read-only: it never changes a cluster.`,
   syspool check examples/shared-pool/
 
   # Gate a pipeline: fail on medium findings, write SARIF for code scanning
-  syspool check captures/ --fail-on medium -o json > report.json`,
+  syspool check captures/ --fail-on medium -o sarif --output-file syspool.sarif`,
 		Version:       version.String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -57,7 +58,22 @@ It is read-only: it never changes a cluster.`,
 		newCmdHistory(sys, nil),
 		newCmdPlan(sys, nil),
 	)
+	if sys.ProgName == "kubectl-syspool" {
+		asPlugin(root)
+	}
 	return root
+}
+
+// examplePrefix finds "syspool" where an example line starts a command.
+var examplePrefix = regexp.MustCompile(`(?m)^(\s*)syspool `)
+
+// asPlugin makes every example read as the kubectl plugin it was run as, so that a user of
+// `kubectl syspool check --help` can paste them.
+func asPlugin(c *cobra.Command) {
+	c.Example = examplePrefix.ReplaceAllString(c.Example, "${1}kubectl syspool ")
+	for _, sub := range c.Commands() {
+		asPlugin(sub)
+	}
 }
 
 func newCmdVersion(sys System) *cobra.Command {
