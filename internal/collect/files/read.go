@@ -73,6 +73,11 @@ func (r *fileReader) read(raw io.Reader) error {
 		text = &utf16Reader{r: br, bigEndian: true}
 	}
 	r.w = newWindow(text)
+	if text == io.Reader(br) {
+		if what := binaryContent(r.w.peek(512)); what != "" {
+			return &InputError{Path: r.path, Msg: what + ", not JSON or YAML text; expected az, ARM or kubectl output"}
+		}
+	}
 	first, ok := r.firstNonBlank()
 	if r.w.err != nil && !errors.Is(r.w.err, io.EOF) {
 		return r.ioErr(r.w.err)
@@ -86,6 +91,34 @@ func (r *fileReader) read(raw io.Reader) error {
 	}
 	r.src.format = "yaml"
 	return r.readYAML()
+}
+
+// binaryMagic names the file types most often passed by mistake (a screenshot, a zipped capture),
+// by the bytes they start with.
+var binaryMagic = []struct{ magic, what string }{
+	{"\x89PNG\r\n\x1a\n", "a PNG image"},
+	{"\xff\xd8\xff", "a JPEG image"},
+	{"GIF8", "a GIF image"},
+	{"%PDF-", "a PDF document"},
+	{"\x1f\x8b", "gzip-compressed data (gunzip it first)"},
+	{"PK\x03\x04", "a zip archive (unzip it first)"},
+}
+
+// binaryContent says what the first bytes of a file are when they cannot be JSON or YAML text, so
+// the user is not told about a "malformed YAML" in a PNG. It returns "" for anything else.
+func binaryContent(head []byte) string {
+	for _, m := range binaryMagic {
+		if bytes.HasPrefix(head, []byte(m.magic)) {
+			return "this is " + m.what
+		}
+	}
+	if i := bytes.IndexByte(head, 0); i >= 0 {
+		if i%2 == 1 && i < 8 {
+			return fmt.Sprintf("this is binary data (a NUL byte at offset %d; UTF-16 without a byte-order mark? save it as UTF-8)", i)
+		}
+		return fmt.Sprintf("this is binary data (a NUL byte at offset %d)", i)
+	}
+	return ""
 }
 
 // firstNonBlank peeks past leading white space without consuming anything.

@@ -123,11 +123,35 @@ func (r *fileReader) readYAMLDoc(d *yamlDoc) error {
 			msg = strings.Replace(msg, m[0], "", 1)
 		}
 		e.Msg = "malformed YAML: " + msg
+		if col, ok := leadingTab(d, e.Line); ok && strings.Contains(msg, "cannot start any token") {
+			// The YAML parser's words for a tab in the indentation.
+			e.Col = col
+			e.Msg += " (YAML does not allow tabs for indentation; use spaces)"
+		}
 		return e
 	}
 	sub := &fileReader{ctx: r.ctx, path: r.path, b: r.b, src: r.src, yaml: d}
 	sub.w = newWindow(bytes.NewReader(j))
 	return sub.readJSON()
+}
+
+// leadingTab finds a tab in the indentation of file line line of d, returning its column.
+func leadingTab(d *yamlDoc, line int) (int, bool) {
+	lines := bytes.Split(d.text, []byte{'\n'})
+	i := line - d.startLine
+	if i < 0 || i >= len(lines) {
+		return 0, false
+	}
+	for col, c := range lines[i] {
+		switch c {
+		case ' ':
+		case '\t':
+			return col + 1, true
+		default:
+			return 0, false
+		}
+	}
+	return 0, false
 }
 
 // yamlToJSON converts one document. The YAML parser is third-party code fed with arbitrary user
