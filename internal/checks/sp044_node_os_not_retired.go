@@ -223,5 +223,6 @@ func osMigrationFix(c *rule.Context, p *snapshot.Pool, release string) string {
 		// No supported release for this Kubernetes version: upgrading Kubernetes comes first.
 		return azAKS(c, "get-upgrades", "")
 	}
-	return azNodepool(c, "update", p.Name, "--os-type Linux --os-sku "+target)
+	// az aks nodepool update takes --os-sku only: the OS type of a pool cannot change.
+	return azNodepool(c, "update", p.Name, "--os-sku "+target)
 }
