@@ -8,11 +8,17 @@ import (
 	"github.com/syspool/syspool/internal/rule"
 )
 
-// WriteStarter writes a commented starting policy: every rule with its thresholds at their
-// defaults, commented out, so users edit values instead of looking up names.
+// WriteStarter writes a commented starting policy: every rule with its severity and thresholds
+// as the baseline sets them, commented out, so users edit values instead of looking up names.
+// failOn is the baseline's too: written out uncommented, any other value would override it.
 func WriteStarter(w io.Writer, baseline string, reg *rule.Registry) error {
-	if _, err := BaselineSource(baseline); err != nil {
+	base, _, err := LoadBaseline(baseline, reg, nil)
+	if err != nil {
 		return err
+	}
+	failOn := rule.High.String()
+	if base.FailOn != "" {
+		failOn = base.FailOn
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `# syspool policy. Check it with: syspool policy validate FILE
@@ -25,7 +31,7 @@ baseline: %s
 
 # Exit 1 when an unwaived finding is at or above this severity (--fail-on wins when given).
 # One of: %s, none.
-failOn: high
+failOn: %s
 
 # Turn rules off, then back on, by ID or glob ("SP01*"). disable: ["*"] with enable: [...] runs
 # only the listed rules.
@@ -34,14 +40,25 @@ enable: []
 
 # Per-rule settings: enabled, severity, and thresholds (params). Uncomment what you change.
 rules:
-`, APIVersion, Kind, strings.Join(Baselines(), ", "), baseline, strings.Join(rule.Severities(), ", "))
+`, APIVersion, Kind, strings.Join(Baselines(), ", "), baseline, strings.Join(rule.Severities(), ", "), failOn)
 	for _, r := range reg.All() {
-		fmt.Fprintf(&b, "  # %s %s (default severity %s)\n", r.ID, r.Title, r.Severity)
-		fmt.Fprintf(&b, "  # %s:\n  #   severity: %s\n", r.ID, r.Severity)
+		rc := base.Rules[r.ID]
+		sev, from := r.Severity.String(), ""
+		if s, err := rule.ParseSeverity(rc.Severity); err == nil && s != r.Severity {
+			sev, from = s.String(), "; "+baseline+": "+s.String()
+		}
+		fmt.Fprintf(&b, "  # %s %s (default severity %s%s)\n", r.ID, r.Title, r.Severity, from)
+		fmt.Fprintf(&b, "  # %s:\n  #   severity: %s\n", r.ID, sev)
 		if len(r.Params) > 0 {
 			b.WriteString("  #   params:\n")
 			for _, p := range r.Params {
-				fmt.Fprintf(&b, "  #     %s: %s  # %s\n", p.Name, yamlValue(p.Default), p.Doc)
+				val, doc := p.Default, p.Doc
+				if raw, ok := rc.Params[p.Name]; ok {
+					if v, err := convertParam(r, p.Name, raw); err == nil && yamlValue(v) != yamlValue(p.Default) {
+						val, doc = v, doc+" ("+baseline+"; default "+yamlValue(p.Default)+")"
+					}
+				}
+				fmt.Fprintf(&b, "  #     %s: %s  # %s\n", p.Name, yamlValue(val), doc)
 			}
 		}
 	}
@@ -66,7 +83,7 @@ waivers: []
 #    owner: platform-team@contoso.com
 #    expires: 2027-03-31
 `)
-	_, err := io.WriteString(w, b.String())
+	_, err = io.WriteString(w, b.String())
 	return err
 }
 

@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -213,5 +214,52 @@ func TestStarterIsValidAndGolden(t *testing.T) {
 	}
 	if !bytes.Equal(want, buf.Bytes()) {
 		t.Errorf("starter differs from %s; run go test ./internal/policy -update and review", golden)
+	}
+}
+
+// TestStarterCarriesItsBaseline: the starter written for a baseline must resolve exactly as the
+// baseline does. It once wrote an uncommented "failOn: high", which silently undid strict's
+// failOn: medium, and showed the rule defaults as the values to edit.
+func TestStarterCarriesItsBaseline(t *testing.T) {
+	reg := testRegistry(t)
+	for _, name := range Baselines() {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteStarter(&buf, name, reg); err != nil {
+				t.Fatal(err)
+			}
+			resolve := func(data []byte) *Resolved {
+				t.Helper()
+				base, user, err := Load("p.yaml", data, reg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := Resolve(base, user, reg, snapshot.Cluster{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return res
+			}
+			bare := resolve([]byte("baseline: " + name + "\n"))
+			starter := resolve(buf.Bytes())
+			// A baseline without failOn leaves --fail-on at its default, high.
+			effective := func(s rule.Severity) rule.Severity {
+				if s == rule.SeverityUnset {
+					return rule.High
+				}
+				return s
+			}
+			if effective(starter.FailOn) != effective(bare.FailOn) {
+				t.Errorf("starter fails on %v, the baseline on %v", starter.FailOn, bare.FailOn)
+			}
+			for id, params := range bare.Options.Params {
+				for k, v := range params {
+					want := fmt.Sprintf("%s: %s", k, yamlValue(v))
+					if !strings.Contains(buf.String(), want) {
+						t.Errorf("starter does not show %s's %s as %q", id, k, want)
+					}
+				}
+			}
+		})
 	}
 }
