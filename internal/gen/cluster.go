@@ -39,7 +39,8 @@ type Cluster struct {
 
 	fieldsOnce sync.Once
 	fields     *fieldCache
-	images     []corev1.ContainerImage // what every node reports
+	images     []corev1.ContainerImage                // what every node reports
+	resources  map[string]corev1.ResourceRequirements // interned by appResources
 }
 
 // Pool is one AKS agent pool.

@@ -71,29 +71,41 @@ func (c *Cluster) addWorkload(w *Workload, r *rand.Rand) {
 
 // podSpecOf is the spec every pod of w shares: the template plus what admission adds (service
 // account, API token volume, priority, default tolerations) and what the DaemonSet controller adds.
+//
+// It shares everything it does not change with the template (a plan of 20,000 workloads holds
+// each spec once, not twice); what it changes gets fresh slices, so the template stays intact.
 func (c *Cluster) podSpecOf(w *Workload) corev1.PodSpec {
-	s := *w.Template.Spec.DeepCopy()
+	s := w.Template.Spec
 	if s.ServiceAccountName == "" {
 		s.ServiceAccountName = "default"
 	}
 	s.DeprecatedServiceAccount = s.ServiceAccountName
 	if w.apiToken = s.AutomountServiceAccountToken == nil || *s.AutomountServiceAccountToken; w.apiToken {
-		s.Volumes = append(s.Volumes, apiAccessVolume(apiAccessSentinel))
-		for _, cs := range [][]corev1.Container{s.InitContainers, s.Containers} {
-			for i := range cs {
-				cs[i].VolumeMounts = append(cs[i].VolumeMounts, mount(apiAccessSentinel, serviceAccountMountPath, true))
-			}
-		}
+		s.Volumes = append(slices.Clip(s.Volumes), apiAccessVolume(apiAccessSentinel))
+		s.InitContainers = withMount(s.InitContainers, mount(apiAccessSentinel, serviceAccountMountPath, true))
+		s.Containers = withMount(s.Containers, mount(apiAccessSentinel, serviceAccountMountPath, true))
 	}
 	s.Priority = ptr(priorities[s.PriorityClassName])
 	s.PreemptionPolicy = ptr(corev1.PreemptLowerPriority)
 	if w.Kind == kindDaemonSet {
-		s.Tolerations = append(s.Tolerations, daemonSetTolerations(s.HostNetwork)...)
+		s.Tolerations = append(slices.Clip(s.Tolerations), daemonSetTolerations(s.HostNetwork)...)
 	}
 	if !toleratesNotReady(s.Tolerations) {
-		s.Tolerations = append(s.Tolerations, admissionTolerations...)
+		s.Tolerations = append(slices.Clip(s.Tolerations), admissionTolerations...)
 	}
 	return s
+}
+
+// withMount returns copies of cs with m appended to each container's mounts.
+func withMount(cs []corev1.Container, m corev1.VolumeMount) []corev1.Container {
+	if len(cs) == 0 {
+		return cs
+	}
+	cs = slices.Clone(cs)
+	for i := range cs {
+		cs[i].VolumeMounts = append(slices.Clip(cs[i].VolumeMounts), m)
+	}
+	return cs
 }
 
 var priorities = map[string]int32{"": 0, "system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
