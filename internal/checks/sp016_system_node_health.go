@@ -14,8 +14,9 @@ var sp016 = rule.Rule{
 	Severity: rule.Medium,
 	Rationale: "Each system node hosts a share of the cluster's add-ons. A NotReady node (high) has already lost its " +
 		"pods or is about to; a cordoned node takes no replacements, so the remaining system nodes must absorb every " +
-		"reschedule; Memory, Disk or PID pressure makes the kubelet evict pods, system add-ons included, and " +
-		"NetworkUnavailable cuts the node off. Left in place, each shrinks the System pool's real capacity below what " +
+		"reschedule (except while its pool is mid-operation: upgrades and scale-downs cordon the nodes they drain); " +
+		"Memory, Disk or PID pressure makes the kubelet evict pods, system add-ons included, and NetworkUnavailable " +
+		"cuts the node off. Left in place, each shrinks the System pool's real capacity below what " +
 		"its node count suggests.",
 	Remediation: "Describe the node to see its conditions and events; uncordon nodes left cordoned after maintenance; " +
 		"AKS node auto-repair reimages nodes that stay NotReady, and a stuck node can be removed with " +
@@ -59,7 +60,8 @@ func judgeSystemNode(c *rule.Context, n *snapshot.Node) rule.Result {
 		problems = append(problems, "NotReady (Ready="+n.Ready+")")
 		r.Severity = rule.High
 	}
-	if n.Unschedulable {
+	op := operationInProgress(c, n.Pool)
+	if n.Unschedulable && op == "" {
 		problems = append(problems, "cordoned")
 	}
 	if len(n.Conditions) > 0 {
@@ -68,6 +70,12 @@ func judgeSystemNode(c *rule.Context, n *snapshot.Node) rule.Result {
 	if len(problems) == 0 {
 		r.Status = rule.Pass
 		r.Message = "system node " + n.Name + " is Ready and schedulable without pressure"
+		if n.Unschedulable {
+			// Upgrades and scale-downs cordon the nodes they drain; that is the operation working.
+			r.Message = "system node " + n.Name + " is Ready and cordoned by the operation in progress on pool " +
+				n.Pool + " (" + op + ")"
+			r.Evidence = append(r.Evidence, ev("pool.provisioningState", op))
+		}
 		return r
 	}
 	r.Status = rule.Fail
@@ -78,4 +86,13 @@ func judgeSystemNode(c *rule.Context, n *snapshot.Node) rule.Result {
 		r.Fix = kubectl(c, "describe node "+shellQuote(n.Name))
 	}
 	return r
+}
+
+// operationInProgress returns the provisioningState of the listed pool when an operation is
+// running on it (Upgrading, Scaling, ...), else "".
+func operationInProgress(c *rule.Context, pool string) string {
+	if p, ok := c.Index.Pool(pool); ok && containsFold(statesInProgress, p.ProvisioningState) {
+		return p.ProvisioningState
+	}
+	return ""
 }

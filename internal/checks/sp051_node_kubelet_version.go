@@ -17,7 +17,8 @@ var sp051 = rule.Rule{
 		"reports another version are the remains of an upgrade that stopped part way (a drain blocked by a PDB, a " +
 		"surge node that never became Ready, quota): the pool then mixes versions, the version rules (SP030 to SP032) " +
 		"judge a pool its nodes do not match, and the next upgrade starts from an inconsistent state. Patches are " +
-		"compared only when the pool's version has one.",
+		"compared only when the pool's version has one. While the pool is mid-operation (Upgrading) mixed versions are " +
+		"the upgrade at work, and the pool is skipped.",
 	Remediation: "Find what stopped the upgrade (`kubectl get events`, PDBs with no allowed disruption: SP047) and run " +
 		"the pool upgrade again (`az aks nodepool upgrade --kubernetes-version <pool version>`).",
 	Sources: []rule.Source{srcUpgradeNodePools, srcRollingUpgrade, srcK8sVersionSkew},
@@ -54,7 +55,13 @@ func checkSP051(c *rule.Context) []rule.Result {
 			}
 		}
 		r.Evidence = append(r.Evidence, ev("nodesWithKubeletVersion", reported))
+		op := operationInProgress(c, p.Name)
 		switch {
+		case len(bad) > 0 && op != "":
+			r.Status = rule.Skip
+			r.Message = "pool " + p.Name + " is " + op + ": its nodes move to " + raw + " a batch at a time, so " +
+				plural(len(bad), "node still runs", "nodes still run") + " another kubelet (" + strings.Join(bad, ", ") + ")"
+			r.Evidence = append(r.Evidence, ev("provisioningState", op), ev("mismatched", bad))
 		case reported == 0:
 			r.Status = rule.Error
 			r.Message = "no node of pool " + p.Name + " reports a kubelet version"
