@@ -62,10 +62,15 @@ func checkSP001(c *rule.Context) []rule.Result {
 		Fix: sp001Fix(c)}}
 }
 
-// sp001Fix promotes a User pool that may be a System pool (Linux, not Spot) or adds one.
+// sp001Fix promotes a User pool that may be a System pool or adds one. AKS refuses System mode
+// on Windows and Spot pools, on pools with custom hard taints (SystemPoolHasRestrictedTaint) and
+// on pools that may scale to zero; a GPU pool would accept it but then holds the add-ons (SP017).
 func sp001Fix(c *rule.Context) string {
 	for _, p := range c.Index.UserPools() {
-		if p.Mode == snapshot.ModeUser && !p.IsWindows() && !p.IsSpot() && p.OSType != "" {
+		n, ok := p.EffectiveMinNodes()
+		gpu, _ := poolIsGPU(c, p)
+		if p.Mode == snapshot.ModeUser && !p.IsWindows() && !p.IsSpot() && p.OSType != "" && !gpu &&
+			len(customHardTaints(p.Taints)) == 0 && ok && n >= 1 {
 			return azNodepool(c, "update", p.Name, "--mode System")
 		}
 	}
