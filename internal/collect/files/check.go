@@ -107,3 +107,55 @@ func clusterName(s *snapshot.Snapshot) string {
 	}
 	return "(unnamed)"
 }
+
+// checkPods refuses pods and nodes that cannot be from the same cluster at the same time: when
+// nodes were listed and pods are scheduled, some pod must run on a captured node. A few pods on
+// nodes that have since gone are normal between two kubectl calls; none at all is a pod capture
+// from another kube context.
+func (b *builder) checkPods(s *snapshot.Snapshot) error {
+	if len(s.Nodes) == 0 || !s.Coverage.Has(snapshot.KindNodes) {
+		return nil
+	}
+	nodes := make(map[string]bool, len(s.Nodes))
+	for i := range s.Nodes {
+		nodes[s.Nodes[i].Name] = true
+	}
+	scheduled := 0
+	var example string
+	for i := range s.Pods {
+		p := &s.Pods[i]
+		if p.NodeName == "" || p.IsFinished() {
+			continue
+		}
+		if nodes[p.NodeName] {
+			return nil
+		}
+		scheduled++
+		if example == "" {
+			example = p.Namespace + "/" + p.Name + " on " + p.NodeName
+		}
+	}
+	if scheduled == 0 {
+		return nil
+	}
+	path := ""
+	for _, src := range s.Provenance.Sources {
+		if src.Objects[snapshot.KindPods] > 0 {
+			path = src.Path
+			break
+		}
+	}
+	return &InputError{Path: path, Msg: fmt.Sprintf(
+		"none of the %d scheduled pods runs on one of the %d captured nodes (%s, but the nodes are %s): "+
+			"the pods and the nodes come from different clusters; wrong kube context?",
+		scheduled, len(s.Nodes), example, abbreviate(sortedKeys(nodes), 3))}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -113,6 +113,9 @@ func (b *builder) finish(opts Options) (*snapshot.Snapshot, error) {
 	if err := b.checkNodes(s); err != nil {
 		return nil, err
 	}
+	if err := b.checkPods(s); err != nil {
+		return nil, err
+	}
 	s.Notes = append(b.notes, snapshot.Join(s)...)
 	for _, k := range []snapshot.DataKind{snapshot.KindNodes, snapshot.KindPods, snapshot.KindDeployments,
 		snapshot.KindDaemonSets, kindStatefulSets, snapshot.KindPDBs} {
