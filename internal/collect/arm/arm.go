@@ -201,7 +201,7 @@ func (r *run) note(format string, args ...any) {
 func (r *run) cluster(ctx context.Context, client *armcontainerservice.ManagedClustersClient) (bool, error) {
 	o := r.opts
 	var raw *http.Response
-	_, err := client.Get(runtime.WithCaptureResponse(ctx, &raw), o.ResourceGroup, o.ClusterName, nil)
+	_, err := client.Get(policy.WithCaptureResponse(ctx, &raw), o.ResourceGroup, o.ClusterName, nil)
 	if err != nil {
 		var re *azcore.ResponseError
 		if errors.As(err, &re) && re.StatusCode == http.StatusNotFound {
@@ -232,7 +232,7 @@ func (r *run) pools(ctx context.Context, client *armcontainerservice.AgentPoolsC
 	pages := 0
 	for pager.More() {
 		var raw *http.Response
-		_, err := pager.NextPage(runtime.WithCaptureResponse(ctx, &raw))
+		_, err := pager.NextPage(policy.WithCaptureResponse(ctx, &raw))
 		if err != nil {
 			why := describe(err, "list agent pools of "+o.ClusterName, "Microsoft.ContainerService/managedClusters/agentPools/read", o.Retry)
 			switch {
