@@ -99,8 +99,8 @@ func judgePlacement(c *rule.Context, g *workloadGroup) rule.Result {
 		Fix: g.restartFix(c)}
 	// A restart alone lets the scheduler pick the untainted GPU pool again; the AKS GPU guide
 	// taints GPU pools sku=gpu:NoSchedule so only pods that ask for GPUs land there.
-	for _, pool := range names(untaintedGPU) {
-		r.Fix = then(azNodepool(c, "update", pool, "--node-taints sku=gpu:NoSchedule"), r.Fix)
+	if len(untaintedGPU) > 0 {
+		r.Fix = taintGPUPoolsFix(c, names(untaintedGPU), r.Fix)
 	}
 	if risky {
 		r.Severity = rule.High
@@ -122,4 +122,58 @@ func hasNoScheduleTaint(ts []snapshot.Taint) bool {
 		}
 	}
 	return false
+}
+
+// gpuTaint is the taint the AKS GPU guide puts on GPU pools.
+var gpuTaint = snapshot.Taint{Key: "sku", Value: "gpu", Effect: "NoSchedule"}
+
+// taintGPUPoolsFix taints the GPU pools (keeping their other taints: --node-taints replaces the
+// list) and then runs restart. Tainting is only safe once every workload on those pools tolerates
+// the taint: the GPU workloads' next pods would otherwise stay Pending. When some do not, or when
+// only kube-system pods were captured so nobody can tell, the fix starts with that check and
+// leaves the taint and the restart behind a comment.
+func taintGPUPoolsFix(c *rule.Context, pools []string, restart string) string {
+	var taints []string
+	var blocking []*workloadGroup
+	for _, name := range pools {
+		pool, _ := c.Index.Pool(name)
+		taints = append(taints, azNodepool(c, "update", name, nodeTaintsArg(append(userTaints(pool.Taints), gpuTaint))))
+		blocking = append(blocking, intolerant(c, name, gpuTaint)...)
+	}
+	rest := then(append(taints, restart)...)
+	tol := "{key: sku, operator: Equal, value: gpu, effect: NoSchedule}"
+	switch {
+	case !c.Snap.Coverage.Has(snapshot.KindPods):
+		return kubectl(c, "get pods -A -o wide") + "  # only kube-system pods were captured: check that every workload " +
+			"on " + strings.Join(pools, ", ") + " tolerates " + gpuTaint.String() + " (toleration " + tol + "); then: " + rest
+	case len(blocking) > 0:
+		first := blocking[0]
+		others := ""
+		if len(blocking) > 1 {
+			var refs []string
+			for _, g := range blocking[1:] {
+				refs = append(refs, g.Namespace+"/"+g.ref())
+			}
+			others = " (and to " + strings.Join(refs, ", ") + ")"
+		}
+		return kubectl(c, "-n "+first.Namespace+" edit "+first.ref()) + "  # add the toleration " + tol + others +
+			" so the GPU workloads still schedule once the pool is tainted; then, once they have rolled out: " + rest
+	}
+	return rest
+}
+
+// intolerant returns the workloads outside kube-system on pool's nodes whose pods do not tolerate t.
+func intolerant(c *rule.Context, pool string, t snapshot.Taint) []*workloadGroup {
+	var pods []*snapshot.Pod
+	for _, n := range c.Index.NodesOf(pool) {
+		for _, p := range c.Index.PodsOn(n.Name) {
+			if p.Namespace == nsKubeSystem || p.IsFinished() || p.Owner.Kind == "Node" {
+				continue
+			}
+			if _, ok := tolerationFor(p.Tolerations, t); !ok {
+				pods = append(pods, p)
+			}
+		}
+	}
+	return groupByWorkload(pods)
 }
