@@ -30,6 +30,8 @@ var sp027 = rule.Rule{
 	Needs: []snapshot.DataKind{snapshot.KindPools},
 	Params: []rule.Param{
 		{Name: "headroomNodes", Default: 2, Doc: "nodes above minCount the fix proposes as maxCount"},
+		{Name: "minCount", Default: 3,
+			Doc: "lowest minCount the fix proposes, so that it does not undo SP006 (keep it equal to SP006's minNodes)"},
 	},
 	Check: checkSP027,
 }
@@ -39,15 +41,16 @@ func checkSP027(c *rule.Context) []rule.Result {
 	if res != nil {
 		return res
 	}
-	headroom := c.Int("headroomNodes")
+	headroom, floor := c.Int("headroomNodes"), c.Int("minCount")
 	var out []rule.Result
 	for _, p := range pools {
 		r := rule.Result{Resource: poolResource(p), Evidence: []rule.Evidence{ev("enableAutoScaling", p.EnableAutoScaling),
 			ev("count", p.Count), ev("minCount", p.MinCount), ev("maxCount", p.MaxCount)}}
 		switch {
 		case !p.EnableAutoScaling:
-			n := 3
-			if p.Count != nil && *p.Count > 0 {
+			// Start the autoscaler at the nodes the pool has, and no lower than SP006 asks for.
+			n := floor
+			if p.Count != nil && *p.Count > n {
 				n = *p.Count
 			}
 			r.Status = rule.Fail
@@ -61,8 +64,9 @@ func checkSP027(c *rule.Context) []rule.Result {
 			r.Status = rule.Fail
 			r.Message = fmt.Sprintf("System pool %s autoscales between %d and %d nodes: it can never add one",
 				p.Name, *p.MinCount, *p.MaxCount)
-			r.Fix = azNodepool(c, "update", p.Name, "--update-cluster-autoscaler --min-count "+strconv.Itoa(*p.MinCount)+
-				" --max-count "+strconv.Itoa(*p.MinCount+headroom))
+			n := max(*p.MinCount, floor)
+			r.Fix = azNodepool(c, "update", p.Name, "--update-cluster-autoscaler --min-count "+strconv.Itoa(n)+
+				" --max-count "+strconv.Itoa(n+headroom))
 		default:
 			r.Status = rule.Pass
 			r.Message = fmt.Sprintf("System pool %s autoscales between %d and %d nodes", p.Name, *p.MinCount, *p.MaxCount)

@@ -27,6 +27,7 @@ func testRegistry(t *testing.T) *rule.Registry {
 		{ID: "SP014", Title: "apps", Check: pass, Params: []rule.Param{{Name: "platformNamespaces", Default: []string{"kube-system"}}}},
 		{ID: "SP015", Title: "restarts", Check: pass, Params: []rule.Param{{Name: "maxRestarts", Default: 5}}},
 		{ID: "SP020", Title: "other", Check: pass},
+		{ID: "SP027", Title: "autoscaler", Check: pass, Params: []rule.Param{{Name: "headroomNodes", Default: 2}, {Name: "minCount", Default: 3}}},
 	})
 	if err != nil {
 		t.Fatal(err)
