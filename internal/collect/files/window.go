@@ -68,9 +68,6 @@ func (w *window) fill() bool {
 	return err == nil
 }
 
-// skip advances the read position over n peeked bytes.
-func (w *window) skip(n int) { w.rd += int64(n) }
-
 // release forgets the bytes before off, keeping the line count.
 func (w *window) release(off int64) {
 	if off <= w.base {
