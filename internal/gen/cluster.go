@@ -201,7 +201,7 @@ func New(p Params) (*Cluster, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	c := &Cluster{Params: p, KubernetesVersion: "1.34.2", Region: regions[p.Seed%uint64(len(regions))]}
+	c := &Cluster{Params: p, KubernetesVersion: "1.35.6", Region: regions[p.Seed%uint64(len(regions))]}
 	c.Now = at(171*24*time.Hour + 5*time.Hour)
 	k := c.key(tagSubscription, 0, 0)
 	c.SubscriptionID = uuid(k, mix(k))

@@ -13,6 +13,7 @@ import (
 // replacement, and computed afresh from the object itself. They must agree, or a shape key leaves
 // out something that changes an object's field paths.
 func TestManagedFieldsCache(t *testing.T) {
+	t.Parallel()
 	cached, err := New(testParams)
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +76,7 @@ func fieldsJSON(t *testing.T, es []metav1.ManagedFieldsEntry) string {
 // TestWriteWithManagedFields checks that the opt-in output keeps kubectl's layout and roughly
 // doubles the pods, as real managed fields do.
 func TestWriteWithManagedFields(t *testing.T) {
+	t.Parallel()
 	c, err := New(testParams)
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,9 @@ import (
 // object created once, then its status written through the status subresource. Against a real API
 // server, the integration tests of the collectors use the same Load.
 func TestLoad(t *testing.T) {
-	c, err := New(testParams)
+	t.Parallel()
+	// Small: the fake clientset's tracker is slower than a real API server.
+	c, err := New(Params{Nodes: 8, Pods: 150, Pools: 3, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,8 +63,8 @@ func TestLoad(t *testing.T) {
 		"update daemonsets/status":           len(daemonSets),
 		"create poddisruptionbudgets/":       len(c.PDBs),
 		"update poddisruptionbudgets/status": len(c.PDBs),
-		"create pods/":                       testParams.Pods,
-		"update pods/status":                 testParams.Pods,
+		"create pods/":                       len(c.Pods),
+		"update pods/status":                 len(c.Pods),
 	}
 	if badCreate != "" {
 		t.Errorf("%s was created with metadata the server assigns", badCreate)
@@ -83,7 +85,7 @@ func TestLoad(t *testing.T) {
 			running++
 		}
 	}
-	if want := testParams.Pods - len(c.Expect.Pending) - countSucceeded(c); running != want {
+	if want := len(c.Pods) - len(c.Expect.Pending) - countSucceeded(c); running != want {
 		t.Errorf("%d pods Running on a node after Load, want %d", running, want)
 	}
 }

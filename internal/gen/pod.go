@@ -128,6 +128,13 @@ func (c *Cluster) podLabels(w *Workload, pp *PodPlan) map[string]string {
 	for k, v := range w.Template.Labels {
 		l[k] = v
 	}
+	if pp.Node >= 0 {
+		// The PodTopologyLabels admission plugin (beta, on by default since Kubernetes 1.35)
+		// copies the node's region and zone onto the pods bound to it.
+		n := c.Nodes[pp.Node]
+		l["topology.kubernetes.io/region"] = c.Region
+		l["topology.kubernetes.io/zone"] = n.Zone
+	}
 	switch w.Kind {
 	case kindDeployment:
 		l["pod-template-hash"] = w.Hash

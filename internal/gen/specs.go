@@ -186,6 +186,8 @@ func defaultPodSpec(s *corev1.PodSpec) {
 	if s.EnableServiceLinks == nil {
 		s.EnableServiceLinks = ptr(true)
 	}
+	// Not a default but the v1 conversion: the deprecated field always mirrors the current one.
+	s.DeprecatedServiceAccount = s.ServiceAccountName
 	for i := range s.InitContainers {
 		defaultContainer(&s.InitContainers[i], s.HostNetwork)
 	}
