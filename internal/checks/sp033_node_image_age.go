@@ -87,6 +87,15 @@ func checkSP033(c *rule.Context) []rule.Result {
 		age := int(c.Now.Sub(released).Hours() / 24)
 		r.Evidence = append(r.Evidence, ev("imageDate", released.Format(time.DateOnly)), ev("ageDays", age),
 			ev("nodeOsUpgradeChannel", orUnset(c.Snap.Cluster.NodeOSUpgradeChannel)))
+		if released.After(c.Now) {
+			// An image from the future means the clock is wrong (--now before the capture), and
+			// every age computed from it would be too.
+			r.Status = rule.Error
+			r.Message = fmt.Sprintf("pool %s runs node image %s, released %s, after the run's clock %s: check --now",
+				p.Name, img, released.Format(time.DateOnly), c.Now.UTC().Format(time.DateOnly))
+			out = append(out, r)
+			continue
+		}
 		if age <= maxAge {
 			r.Status = rule.Pass
 			r.Message = fmt.Sprintf("pool %s runs node image %s, released %s (%d days ago)", p.Name, img,
