@@ -74,12 +74,13 @@ overrides: []
 
 # Accepted exceptions. reason, owner and expires are required; an expired waiver stops waiving and
 # is reported, and so is a waiver that matches nothing. resource is a glob over kind/name, such as
-# pool/nodepool1, node/aks-system-*, pod/kube-system/coredns-*, workload/shop/web.
+# pool/nodepool1, node/aks-system-*, pod/kube-system/coredns-*, workload/shop/deployment/web
+# (the RESOURCE column of the report; * does not cross a /).
 waivers: []
-#  - rule: SP011
+#  - rule: SP010
 #    resource: pool/nodepool1
 #    cluster: aks-prod-*
-#    reason: Dedicated system pool lands with the Q1 pool replacement (CHG-1234)
+#    reason: The zonal System pool replacing nodepool1 lands in Q1 (CHG-1234)
 #    owner: platform-team@contoso.com
 #    expires: 2027-03-31
 `)
