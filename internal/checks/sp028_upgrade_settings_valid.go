@@ -40,7 +40,7 @@ func checkSP028(c *rule.Context) []rule.Result {
 func judgeUpgradeSettings(c *rule.Context, p *snapshot.Pool) rule.Result {
 	u := p.Upgrade
 	r := rule.Result{Resource: poolResource(p), Evidence: []rule.Evidence{ev("mode", orUnset(p.Mode)),
-		ev("maxSurge", orDefault(u.MaxSurge, "unset (1 node)")), ev("maxUnavailable", orDefault(u.MaxUnavailable, "unset (0)"))}}
+		ev("maxSurge", orDefault(u.MaxSurge, "unset (API default: 10%, or 1 node on older API versions)")), ev("maxUnavailable", orDefault(u.MaxUnavailable, "unset (0)"))}}
 	surge, unavailable := 1, 0 // the API defaults
 	var malformed []string
 	if u.MaxSurge != "" {

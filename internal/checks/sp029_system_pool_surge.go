@@ -19,7 +19,9 @@ var sp029 = rule.Rule{
 	Category: catAvailability,
 	Severity: rule.Low,
 	Rationale: "During an upgrade AKS drains as many system nodes at once as maxSurge adds. The AKS docs recommend " +
-		"setting maxSurge to 33% on production pools: unset, AKS surges one node at a time, which is safe but makes " +
+		"setting maxSurge to 33% on production pools: unset, AKS applies its default (10% of the pool, rounded up, on " +
+		"current API versions; one node on older ones), which for a System pool of up to 10 nodes is one node at a time: " +
+		"safe, but it makes " +
 		"upgrades of larger System pools slow (low). Above a third (for example 100%, which drains every node at once) the " +
 		"add-ons lose most of their nodes together and CoreDNS or konnectivity can run short while PDBs hold the drain " +
 		"(medium); the threshold is a parameter, and Checkov's proposed CKV_AZURE_243 used the same 33% ceiling. The " +
@@ -27,7 +29,7 @@ var sp029 = rule.Rule{
 		"by a PDB fails the upgrade.",
 	Remediation: "Set `--max-surge 33%` on the System pool and a drain timeout suited to the longest-running pods " +
 		"(`az aks nodepool update --max-surge 33% --drain-timeout 30`).",
-	Sources: []rule.Source{srcRollingUpgrade,
+	Sources: []rule.Source{srcRollingUpgrade, srcAgentPoolAPI,
 		{Title: "AKS baseline reference implementation: system pool maxSurge 33%",
 			URL: "https://github.com/mspnp/aks-baseline/blob/main/workload-team/cluster-stamp.bicep"}},
 	Needs: []snapshot.DataKind{snapshot.KindPools},
@@ -52,7 +54,8 @@ func checkSP029(c *rule.Context) []rule.Result {
 		switch {
 		case u.MaxSurge == "":
 			r.Status = rule.Fail
-			r.Message = "System pool " + p.Name + " does not set maxSurge: upgrades surge one node at a time; " +
+			r.Message = "System pool " + p.Name + " does not set maxSurge: upgrades surge by the API default (10%, " +
+				"rounded up: one node for up to 10 nodes); " +
 				recommendedMaxSurge + " is recommended for production"
 			r.Fix = azNodepool(c, "update", p.Name, "--max-surge "+recommendedMaxSurge)
 		case !ok:
