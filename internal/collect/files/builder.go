@@ -123,6 +123,19 @@ func (b *builder) newSource(path string) *sourceAcc {
 	return s
 }
 
+// dropSource forgets the source of path, read last, when the file turned out not to be an input.
+func (b *builder) dropSource(path string) {
+	if n := len(b.sources); n > 0 && b.sources[n-1].path == path {
+		b.sources = b.sources[:n-1]
+	}
+}
+
+// outputFile is a file that is an output, syspool's or a CI tool's (a JSON report, SARIF, JUnit
+// XML), rather than a capture: skipped with a note in a directory walk, an error when named.
+type outputFile struct{ what string }
+
+func (o *outputFile) Error() string { return o.what }
+
 func (b *builder) note(path, format string, args ...any) {
 	b.notes = append(b.notes, snapshot.Note{Source: path, Message: fmt.Sprintf(format, args...)})
 }

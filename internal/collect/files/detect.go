@@ -20,6 +20,9 @@ const (
 	classARMPool
 	classAZCluster
 	classAZPool
+	// Outputs, not captures: a syspool report (-o json|yaml) and a SARIF log (-o sarif).
+	classReport
+	classSARIF
 )
 
 // probe holds the members that tell the formats apart. Every member is raw so that a probe never
@@ -39,6 +42,9 @@ type probe struct {
 	TypePropertiesType  json.RawMessage `json:"typePropertiesType"`
 	Mode                json.RawMessage `json:"mode"`
 	OrchestratorVersion json.RawMessage `json:"orchestratorVersion"`
+	Findings            json.RawMessage `json:"findings"`
+	Schema              json.RawMessage `json:"$schema"`
+	Runs                json.RawMessage `json:"runs"`
 }
 
 // stringValue returns the string a raw JSON value holds, if it is one.
@@ -66,7 +72,12 @@ func classify(raw []byte) (class, probe) {
 	typ = strings.ToLower(typ)
 	kind, _ := stringValue(p.Kind)
 	apiVersion, _ := stringValue(p.APIVersion)
+	schema, _ := stringValue(p.Schema)
 	switch {
+	case kind == "SyspoolReport" || has(p.SchemaVersion) && has(p.Cluster) && has(p.Findings):
+		return classReport, p
+	case has(p.Runs) && strings.Contains(strings.ToLower(schema), "sarif"):
+		return classSARIF, p
 	case has(p.SchemaVersion) && has(p.Cluster):
 		return classSnapshot, p
 	case strings.HasSuffix(typ, "/agentpools"):
@@ -131,8 +142,13 @@ func describeKeys(keys []string) string {
 // topObject handles an object that is a whole document.
 func (b *builder) topObject(r *fileReader, o object) error {
 	c, p := classify(o.raw)
-	if c == classSnapshot {
+	switch c {
+	case classSnapshot:
 		return b.snapshotDoc(o)
+	case classReport:
+		return &outputFile{what: "this is a syspool report (the output of check -o json or yaml)"}
+	case classSARIF:
+		return &outputFile{what: "this is a SARIF log (the output of check -o sarif)"}
 	}
 	if err := b.otherDoc(o); err != nil {
 		return err

@@ -9,6 +9,10 @@
 //     YAML, and JSON values appended one after another; other kinds are counted and ignored;
 //   - a syspool snapshot, which is returned as it is and must come alone.
 //
+// Outputs are not inputs: a syspool report (-o json|yaml), a SARIF log or an XML file (JUnit) met
+// while walking a directory is skipped with a note, so reports written beside the captures do not
+// break the next run; named explicitly, it is an input error.
+//
 // Each file is read once and hashed as it is read; kubectl JSON lists are streamed item by item,
 // so a capture of a large cluster needs memory for one item at a time (a YAML document is held
 // whole). Anything wrong with the input is an *InputError naming the file and, where there is
@@ -17,8 +21,10 @@ package files
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -59,18 +65,34 @@ func New(opts Options) *Collector {
 // *InputError; a cancelled ctx is returned as it is.
 func (c *Collector) Collect(ctx context.Context) (*snapshot.Snapshot, error) {
 	in := newInputFS(c.opts.FS)
-	paths, err := in.resolve(c.opts.Paths)
+	paths, walked, err := in.resolve(c.opts.Paths)
 	if err != nil {
 		return nil, err
 	}
 	b := newBuilder()
+	var skipped []string
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := b.readFile(ctx, in, p); err != nil {
+		err := b.readFile(ctx, in, p)
+		var out *outputFile
+		switch {
+		case errors.As(err, &out) && walked[p]:
+			// A report written beside the captures it came from: not an input, and no reason to
+			// fail the next run over the same directory.
+			b.dropSource(p)
+			b.note(p, "skipped: %s, not a capture", out.what)
+			skipped = append(skipped, filepath.Base(p))
+		case errors.As(err, &out):
+			return nil, &InputError{Path: p, Msg: out.what + ", not a capture; pass az, ARM or kubectl output, or a syspool snapshot"}
+		case err != nil:
 			return nil, err
 		}
+	}
+	if len(skipped) == len(paths) {
+		return nil, &InputError{Path: c.opts.Paths[0], Msg: fmt.Sprintf(
+			"no input files: only reports were found (%s); expected az, ARM or kubectl JSON/YAML files", abbreviate(skipped, 3))}
 	}
 	if b.snap != nil {
 		return b.snap, nil

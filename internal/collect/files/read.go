@@ -85,6 +85,10 @@ func (r *fileReader) read(raw io.Reader) error {
 	if !ok {
 		return &InputError{Path: r.path, Msg: emptyFileMsg}
 	}
+	if first == '<' {
+		// JUnit reports and other XML sit beside captures in CI workspaces.
+		return &outputFile{what: "this is XML (a JUnit report?), not JSON or YAML"}
+	}
 	if first == '{' || first == '[' {
 		r.src.format = "json"
 		return r.readJSON()

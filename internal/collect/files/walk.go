@@ -39,13 +39,13 @@ func skipInWalk(name string) bool {
 
 // resolve expands the user's paths into the files to read, in a deterministic order: each path in
 // the order given, directories walked depth-first with entries sorted by name. A file reached twice
-// is read once.
-func (in inputFS) resolve(paths []string) ([]string, error) {
+// is read once. walked holds the files found by walking a directory rather than named by the user.
+func (in inputFS) resolve(paths []string) (out []string, walked map[string]bool, err error) {
 	if len(paths) == 0 {
-		return nil, &InputError{Msg: "no input files given; pass az, ARM or kubectl JSON/YAML files or directories"}
+		return nil, nil, &InputError{Msg: "no input files given; pass az, ARM or kubectl JSON/YAML files or directories"}
 	}
-	var out []string
 	seen := map[string]bool{}
+	walked = map[string]bool{}
 	add := func(p string) {
 		if !seen[p] {
 			seen[p] = true
@@ -55,21 +55,26 @@ func (in inputFS) resolve(paths []string) ([]string, error) {
 	for _, p := range paths {
 		st, err := fs.Stat(in.fsys, p)
 		if err != nil {
-			return nil, &InputError{Path: p, Msg: "cannot read: " + describeFSError(err), Err: err}
+			return nil, nil, &InputError{Path: p, Msg: "cannot read: " + describeFSError(err), Err: err}
 		}
 		if !st.IsDir() {
 			add(p)
 			continue
 		}
 		before := len(out)
-		if err := in.walk(p, add); err != nil {
-			return nil, err
+		if err := in.walk(p, func(f string) {
+			if !seen[f] {
+				walked[f] = true
+			}
+			add(f)
+		}); err != nil {
+			return nil, nil, err
 		}
 		if len(out) == before {
-			return nil, &InputError{Path: p, Msg: "directory holds no input files; expected az, ARM or kubectl JSON/YAML files"}
+			return nil, nil, &InputError{Path: p, Msg: "directory holds no input files; expected az, ARM or kubectl JSON/YAML files"}
 		}
 	}
-	return out, nil
+	return out, walked, nil
 }
 
 func (in inputFS) walk(dir string, add func(string)) error {
