@@ -1,6 +1,7 @@
 package files
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -45,3 +46,6 @@ const acceptedKinds = "az aks show -o json, az aks nodepool list/show -o json, "
 	"or a syspool snapshot"
 
 const emptyFileMsg = "file is empty; expected az, ARM or kubectl JSON/YAML"
+
+// errEmptyFile marks an InputError about a file with nothing in it at all.
+var errEmptyFile = errors.New("empty file")

@@ -86,13 +86,20 @@ func (c *Collector) Collect(ctx context.Context) (*snapshot.Snapshot, error) {
 			skipped = append(skipped, filepath.Base(p))
 		case errors.As(err, &out):
 			return nil, &InputError{Path: p, Msg: out.what + ", not a capture; pass az, ARM or kubectl output, or a syspool snapshot"}
+		case errors.Is(err, errEmptyFile) && walked[p]:
+			// `syspool check . -o json > report.json` creates report.json, empty, before syspool
+			// runs. An empty capture is skipped too; the data it lacks makes rules report errors.
+			b.dropSource(p)
+			b.note(p, "skipped: the file is empty")
+			skipped = append(skipped, filepath.Base(p))
 		case err != nil:
 			return nil, err
 		}
 	}
 	if len(skipped) == len(paths) {
 		return nil, &InputError{Path: c.opts.Paths[0], Msg: fmt.Sprintf(
-			"no input files: only reports were found (%s); expected az, ARM or kubectl JSON/YAML files", abbreviate(skipped, 3))}
+			"no input files: only reports or empty files were found (%s); expected az, ARM or kubectl JSON/YAML files",
+			abbreviate(skipped, 3))}
 	}
 	if b.snap != nil {
 		return b.snap, nil

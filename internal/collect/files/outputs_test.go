@@ -21,6 +21,10 @@ func TestOutputsBesideCaptures(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// `syspool check . -o json > report.json` makes report.json, empty, before syspool reads the directory.
+	if err := os.WriteFile(filepath.Join(dir, "report.json"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, name := range []string{"syspool-report.json", "syspool.sarif", "syspool-junit.xml"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "errors", name))
 		if err != nil {
@@ -35,7 +39,7 @@ func TestOutputsBesideCaptures(t *testing.T) {
 		t.Fatalf("the captures were not read: %d pools, %d nodes", len(s.Pools), len(s.Nodes))
 	}
 	for _, src := range s.Provenance.Sources {
-		if strings.Contains(src.Path, "syspool") {
+		if strings.Contains(src.Path, "syspool") || strings.HasSuffix(src.Path, "report.json") {
 			t.Errorf("output %s is listed as a source", src.Path)
 		}
 	}
@@ -44,7 +48,7 @@ func TestOutputsBesideCaptures(t *testing.T) {
 		notes = append(notes, n.Source+": "+n.Message)
 	}
 	for _, want := range []string{"syspool-report.json: skipped: this is a syspool report", "syspool.sarif: skipped: this is a SARIF log",
-		"syspool-junit.xml: skipped: this is XML"} {
+		"syspool-junit.xml: skipped: this is XML", "report.json: skipped: the file is empty"} {
 		if !strings.Contains(strings.Join(notes, "\n"), want) {
 			t.Errorf("no note %q in %q", want, notes)
 		}
@@ -55,7 +59,7 @@ func TestOutputsBesideCaptures(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(only, "report.json"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := collectPaths(t, only); err == nil || !strings.Contains(err.Error(), "only reports were found (report.json)") {
+	if _, err := collectPaths(t, only); err == nil || !strings.Contains(err.Error(), "only reports or empty files were found (report.json)") {
 		t.Errorf("a directory of reports alone: err = %v", err)
 	}
 }

@@ -83,7 +83,7 @@ func (r *fileReader) read(raw io.Reader) error {
 		return r.ioErr(r.w.err)
 	}
 	if !ok {
-		return &InputError{Path: r.path, Msg: emptyFileMsg}
+		return &InputError{Path: r.path, Msg: emptyFileMsg, Err: errEmptyFile}
 	}
 	if first == '<' {
 		// JUnit reports and other XML sit beside captures in CI workspaces.
