@@ -102,13 +102,24 @@ func batchOf(o *simulate.Outcome, b simulate.Blocker) string {
 
 // pdbFix relaxes a blocking budget to one disruption at a time, which lets a drain through while
 // keeping all but one replica up; a pod under several PDBs needs a person to pick one, so the fix
-// lists them.
+// lists them. When unhealthy pods use up the budget, relaxing it would only let a drain take the
+// last healthy replica: the fix points at the unhealthy pod. A budget AKS reconciles is never
+// edited (SP047): the edit would be undone and the budget is right once its workload is.
 func pdbFix(c *rule.Context, b simulate.Blocker) string {
 	if b.Kind == simulate.BlockMultiplePDBs {
 		ns := strings.SplitN(b.PDBs[0], "/", 2)[0]
 		return kubectl(c, "-n "+shellQuote(ns)+" get pdb -o wide")
 	}
 	ns, name, _ := strings.Cut(b.PDB, "/")
+	if b.Healthy < b.Expected && len(b.Unhealthy) > 0 {
+		pns, pod, _ := strings.Cut(b.Unhealthy[0], "/")
+		return then(kubectl(c, "-n "+shellQuote(pns)+" logs "+shellQuote(pod)+" --previous"),
+			kubectl(c, "-n "+shellQuote(pns)+" describe pod "+shellQuote(pod))) +
+			"  # " + b.PDB + " counts it unhealthy: fix the pod, not the budget"
+	}
+	if p, ok := pdbByRef(c, ns, name); ok && aksManagedPDB(p) {
+		return managedPDBFix(c, p)
+	}
 	return kubectl(c, "-n "+shellQuote(ns)+" patch pdb "+shellQuote(name)+
 		` --type merge -p '{"spec":{"minAvailable":null,"maxUnavailable":1}}'`)
 }

@@ -14,6 +14,43 @@ var managedPDBs = []struct{ pdb, workload string }{
 	{"konnectivity-agent", "konnectivity-agent"},
 }
 
+// aksManagedPDB reports whether AKS (or its addon manager) reconciles p, so an edit to it is
+// undone: the two it ships by name, and any budget labelled as managed by AKS or the addon manager.
+func aksManagedPDB(p *snapshot.PDB) bool {
+	if p.Labels["kubernetes.azure.com/managedby"] == "aks" {
+		return true
+	}
+	if _, ok := p.Labels["addonmanager.kubernetes.io/mode"]; ok {
+		return true
+	}
+	return p.Namespace == nsKubeSystem && slices.ContainsFunc(managedPDBs, func(m struct{ pdb, workload string }) bool {
+		return m.pdb == p.Name
+	})
+}
+
+// managedPDBFix is the fix for a budget AKS owns that allows no disruption: its workload needs
+// another replica; the budget itself is left alone.
+func managedPDBFix(c *rule.Context, p *snapshot.PDB) string {
+	for _, m := range managedPDBs {
+		if p.Namespace == nsKubeSystem && p.Name == m.pdb {
+			return kubectl(c, "-n kube-system get deployment/"+m.workload) +
+				"  # AKS owns " + m.pdb + ": run at least 2 replicas (SP045) rather than editing it"
+		}
+	}
+	return kubectl(c, "-n "+shellQuote(p.Namespace)+" describe pdb/"+shellQuote(p.Name)) +
+		"  # AKS owns " + p.Name + ": add replicas to the workload it selects rather than editing it"
+}
+
+// pdbByRef finds a captured PDB by namespace and name.
+func pdbByRef(c *rule.Context, ns, name string) (*snapshot.PDB, bool) {
+	for i := range c.Snap.PDBs {
+		if p := &c.Snap.PDBs[i]; p.Namespace == ns && p.Name == name {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
 var sp046 = rule.Rule{
 	ID:       "SP046",
 	Title:    "The AKS-managed PDBs for CoreDNS and konnectivity-agent are present",

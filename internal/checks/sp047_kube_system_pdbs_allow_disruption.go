@@ -82,12 +82,9 @@ func judgePDB(c *rule.Context, p *snapshot.PDB) rule.Result {
 // is left to a human, who knows which share is safe.
 func pdbRelaxFix(c *rule.Context, p *snapshot.PDB) string {
 	ref := "pdb/" + p.Name
-	for _, m := range managedPDBs {
-		if p.Namespace == nsKubeSystem && p.Name == m.pdb {
-			// AKS reconciles its own PDBs; the budget is fine once the Deployment has two replicas.
-			return kubectl(c, "-n kube-system get deployment/"+m.workload) +
-				"  # AKS owns " + m.pdb + ": run at least 2 replicas (SP045) rather than editing it"
-		}
+	if aksManagedPDB(p) {
+		// AKS reconciles its own PDBs; the budget is fine once the workload has two replicas.
+		return managedPDBFix(c, p)
 	}
 	if n, pct, ok := intOrPercent(p.MaxUnavailable); p.MaxUnavailable != "" && ok && !pct && n == 0 {
 		return kubectl(c, "-n "+p.Namespace+" patch "+ref+` --type merge -p '{"spec":{"maxUnavailable":1}}'`)

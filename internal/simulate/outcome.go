@@ -138,6 +138,9 @@ type Blocker struct {
 	PDBs []string `json:"pdbs,omitempty"`
 	// Pods are the pods the blocker holds on their nodes.
 	Pods []string `json:"pods"`
+	// Unhealthy are the pods the budget selects that it does not count as healthy (not Ready or
+	// terminating) in the capture: they, not the budget, use up its room.
+	Unhealthy []string `json:"unhealthyPods,omitempty"`
 	// Budget figures at the start of the batch.
 	Healthy  int `json:"currentHealthy"`
 	Desired  int `json:"desiredHealthy"`

@@ -21,6 +21,8 @@ type budget struct {
 	// spec is "minAvailable 1" or "maxUnavailable 25%"; from says whether the figures are the PDB's
 	// status or computed here.
 	spec, from string
+	// unhealthy are the selected pods that were not healthy in the capture.
+	unhealthy []string
 }
 
 // newBudgets resolves every PDB and links it to the pods it selects. The PDB's status is the
@@ -42,6 +44,9 @@ func newBudgets(s *Sim) []*budget {
 				if p.p.Namespace == d.Namespace && sel.Matches(labels.Set(p.p.Labels)) {
 					matched = append(matched, p)
 					p.budgets = append(p.budgets, b)
+					if !p.p.Ready || p.p.Terminating {
+						b.unhealthy = append(b.unhealthy, p.p.Namespace+"/"+p.p.Name)
+					}
 				}
 			}
 		}
@@ -109,7 +114,7 @@ func (b *budget) arithmetic() string {
 
 func (b *budget) blocker(kind BlockerKind, pods []*pod, needed int) Blocker {
 	bl := Blocker{Kind: kind, PDB: b.ref, Healthy: b.healthy, Desired: b.desired, Expected: b.expected,
-		Allowed: b.allowed, Needed: needed}
+		Allowed: b.allowed, Needed: needed, Unhealthy: b.unhealthy}
 	for _, p := range pods {
 		bl.Pods = append(bl.Pods, p.ref().String())
 	}

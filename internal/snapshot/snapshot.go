@@ -377,6 +377,8 @@ type PDB struct {
 	Namespace string        `json:"namespace"`
 	Name      string        `json:"name"`
 	Selector  LabelSelector `json:"selector"`
+	// Labels are the PDB's own labels: they tell budgets AKS reconciles from the user's.
+	Labels map[string]string `json:"labels,omitempty"`
 	// MinAvailable and MaxUnavailable keep the int-or-percent spelling ("1", "50%"); "" when unset.
 	MinAvailable       string `json:"minAvailable,omitempty"`
 	MaxUnavailable     string `json:"maxUnavailable,omitempty"`

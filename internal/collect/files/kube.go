@@ -327,6 +327,7 @@ func convertPDB(p *policyv1.PodDisruptionBudget) snapshot.PDB {
 	pdb := snapshot.PDB{
 		Namespace:          p.Namespace,
 		Name:               p.Name,
+		Labels:             mapOrNil(p.Labels),
 		CurrentHealthy:     p.Status.CurrentHealthy,
 		DesiredHealthy:     p.Status.DesiredHealthy,
 		DisruptionsAllowed: p.Status.DisruptionsAllowed,
