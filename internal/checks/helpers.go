@@ -227,3 +227,18 @@ func noPoolNodes(c *rule.Context) []rule.Result {
 		Message:  "no captured node belongs to a listed agent pool",
 		Evidence: []rule.Evidence{ev("nodes", len(c.Snap.Nodes)), ev("pools", len(c.Snap.Pools))}}}
 }
+
+// defaultNodeFloor is the number of System nodes AKS recommends: SP006's minNodes default.
+const defaultNodeFloor = 3
+
+// nodeFloor is the fewest nodes a fix may leave a System pool with, so that one rule's fix never
+// undoes another's: the rule's own minNodes (SP006) or minCount (SP027) when it declares one (a
+// policy keeps them equal), else the documented default.
+func nodeFloor(c *rule.Context) int {
+	for _, name := range []string{"minNodes", "minCount"} {
+		if c.Has(name) {
+			return c.Int(name)
+		}
+	}
+	return defaultNodeFloor
+}

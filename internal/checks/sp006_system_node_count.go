@@ -29,7 +29,7 @@ var sp006 = rule.Rule{
 	},
 	Needs: []snapshot.DataKind{snapshot.KindPools},
 	Params: []rule.Param{
-		{Name: "minNodes", Default: 3,
+		{Name: "minNodes", Default: defaultNodeFloor,
 			Doc: "System nodes recommended (docs, WAF, APRL); fewer fails at the rule's severity"},
 		{Name: "minNodesHigh", Default: 2,
 			Doc: "System nodes below which the failure is high (Advisor's floor)"},
@@ -42,7 +42,7 @@ func checkSP006(c *rule.Context) []rule.Result {
 	if res != nil {
 		return res
 	}
-	want, wantHigh := c.Int("minNodes"), c.Int("minNodesHigh")
+	want, wantHigh := nodeFloor(c), c.Int("minNodesHigh")
 	total := 0
 	var evidence []rule.Evidence
 	var target *snapshot.Pool

@@ -30,7 +30,7 @@ var sp027 = rule.Rule{
 	Needs: []snapshot.DataKind{snapshot.KindPools},
 	Params: []rule.Param{
 		{Name: "headroomNodes", Default: 2, Doc: "nodes above minCount the fix proposes as maxCount"},
-		{Name: "minCount", Default: 3,
+		{Name: "minCount", Default: defaultNodeFloor,
 			Doc: "lowest minCount the fix proposes, so that it does not undo SP006 (keep it equal to SP006's minNodes)"},
 	},
 	Check: checkSP027,
@@ -41,7 +41,7 @@ func checkSP027(c *rule.Context) []rule.Result {
 	if res != nil {
 		return res
 	}
-	headroom, floor := c.Int("headroomNodes"), c.Int("minCount")
+	headroom, floor := c.Int("headroomNodes"), nodeFloor(c)
 	var out []rule.Result
 	for _, p := range pools {
 		r := rule.Result{Resource: poolResource(p), Evidence: []rule.Evidence{ev("enableAutoScaling", p.EnableAutoScaling),

@@ -100,7 +100,8 @@ func poolOfNode(c *rule.Context, node string, pools []*snapshot.Pool) *snapshot.
 }
 
 // headroomFix proposes the smallest scale-up of pool (one to five more nodes) after which the
-// scenario leaves no kube-system pod without a node, or one more node when none does.
+// scenario leaves no kube-system pod without a node, or one more node when none does; never
+// below the node floor, so that running it after SP006's fix does not undo that one.
 func headroomFix(c *rule.Context, pool *snapshot.Pool, scenario func(*simulate.Sim) *simulate.Outcome) string {
 	n, ok := pool.EffectiveMinNodes()
 	if !ok {
@@ -112,10 +113,10 @@ func headroomFix(c *rule.Context, pool *snapshot.Pool, scenario func(*simulate.S
 			break
 		}
 		if o := scenario(sim); o != nil && len(o.UnplacedSystem()) == 0 && !o.Blocked() {
-			return scaleFix(c, pool, n+add)
+			return scaleFix(c, pool, max(n+add, nodeFloor(c)))
 		}
 	}
-	return scaleFix(c, pool, n+1)
+	return scaleFix(c, pool, max(n+1, nodeFloor(c)))
 }
 
 // outcomeEvidence is the arithmetic of a simulation, one line per fact.

@@ -175,6 +175,12 @@ func NewContext(s *snapshot.Snapshot, ix *snapshot.Index, now time.Time, params 
 // the registry test catches; here it panics so the engine turns it into an error result.
 func (c *Context) Int(name string) int { return get[int](c, name) }
 
+// Has reports whether the rule declares a parameter name, for helpers several rules share.
+func (c *Context) Has(name string) bool {
+	_, ok := c.params[name]
+	return ok
+}
+
 // Float returns a float64 parameter.
 func (c *Context) Float(name string) float64 { return get[float64](c, name) }
 
