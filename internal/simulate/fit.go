@@ -153,6 +153,9 @@ func (s *Sim) antiAffinityViolation(p *pod, n *node) string {
 		}
 	}
 	for _, m := range s.nodes {
+		if m.antiPods == 0 {
+			continue // no pod here has a term that could repel p
+		}
 		for _, q := range m.pods {
 			for _, t := range q.p.RequiredAntiAffinity {
 				v, has := m.labels[t.TopologyKey]

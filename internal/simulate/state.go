@@ -37,6 +37,11 @@ type node struct {
 	podsKnown bool
 	used      snapshot.Resources
 	pods      []*pod
+	// antiPods counts the pods in pods with a required anti-affinity term, so fit can skip the
+	// nodes (nearly all of them) whose pods cannot repel the pod being placed without walking
+	// their pods: that walk made every fit O(pods in the cluster), and a scenario that moves
+	// thousands of pods O(pods²·nodes) — at 1,000 nodes / 30,000 pods it ran for over 10 minutes.
+	antiPods  int
 	cordoned  bool
 	ready     bool
 	synthetic bool
@@ -128,6 +133,7 @@ func (s *Sim) removeNode(n *node) {
 		p.node = nil
 	}
 	n.pods = nil
+	n.antiPods = 0
 	out := s.nodes[:0]
 	for _, x := range s.nodes {
 		if x != n {
@@ -147,6 +153,9 @@ func (n *node) setTaints(ts []snapshot.Taint) {
 func (s *Sim) bind(p *pod, n *node) {
 	p.node = n
 	n.pods = append(n.pods, p)
+	if len(p.p.RequiredAntiAffinity) > 0 {
+		n.antiPods++
+	}
 	n.used.MilliCPU += p.p.Requests.MilliCPU
 	n.used.MemoryBytes += p.p.Requests.MemoryBytes
 	n.used.Pods++
@@ -160,6 +169,9 @@ func (s *Sim) unbind(p *pod) {
 	for i, x := range n.pods {
 		if x == p {
 			n.pods = append(n.pods[:i], n.pods[i+1:]...)
+			if len(p.p.RequiredAntiAffinity) > 0 {
+				n.antiPods--
+			}
 			break
 		}
 	}
