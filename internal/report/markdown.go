@@ -146,7 +146,7 @@ func mdPlacement(ew *errWriter, s *snapshot.Snapshot) {
 	}
 	allPods := s.Coverage.Has(snapshot.KindPods)
 	ew.printf("| Pool | Mode | Nodes | Ready | Zones | System pods | DaemonSet pods | App pods | System workloads |\n")
-	ew.printf("|---|---|--:|--:|---|--:|--:|--:|---|\n")
+	ew.printf("|---|---|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, p := range snapshot.Placement(snapshot.NewIndex(s)) {
 		name := mdCode(p.Pool)
 		if p.Pool == "" {
@@ -161,7 +161,7 @@ func mdPlacement(ew *errWriter, s *snapshot.Snapshot) {
 			wl[i] = mdCode(x)
 		}
 		ew.printf("| %s | %s | %d | %d | %s | %d | %d | %s | %s |\n", name, orDash(p.Mode), p.Nodes, p.Ready,
-			mdCell(orDash(strings.Join(p.Zones, ", "))), p.SystemPods, p.DaemonSetPods, app, orDash(strings.Join(wl, ", ")))
+			zoneCount(p.Zones), p.SystemPods, p.DaemonSetPods, app, orDash(strings.Join(wl, ", ")))
 	}
 	if !allPods {
 		ew.printf("\n? only kube-system pods were captured.\n")

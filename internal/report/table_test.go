@@ -71,3 +71,29 @@ func TestJSONListsAreNeverNull(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkdownPlacementZones: the Markdown placement table counts zones as the table does; a
+// pool outside zones (fault-domain label "0") shows "-", never "0" or a zone of its own.
+func TestMarkdownPlacementZones(t *testing.T) {
+	in := fixtureInput()
+	for i := range in.Snapshot.Nodes {
+		if in.Snapshot.Nodes[i].Pool == "user1" {
+			in.Snapshot.Nodes[i].Zone = "0"
+		}
+	}
+	var md, tbl bytes.Buffer
+	if err := Markdown(&md, in, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Table(&tbl, in, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| `sys` | System | 2 | 2 | 2 |", "| `user1` | User | 1 | 1 | - |"} {
+		if !bytes.Contains(md.Bytes(), []byte(want)) {
+			t.Errorf("Markdown placement lacks %q:\n%s", want, md.Bytes())
+		}
+	}
+	if !regexp.MustCompile(`(?m)^user1\s+User\s+1\s+1\s+-\s`).Match(tbl.Bytes()) {
+		t.Errorf("table placement of user1 does not show - zones:\n%s", tbl.Bytes())
+	}
+}
