@@ -11,6 +11,7 @@ import (
 
 	"github.com/syspool/syspool/internal/checks"
 	"github.com/syspool/syspool/internal/engine"
+	"github.com/syspool/syspool/internal/history"
 	"github.com/syspool/syspool/internal/iostreams"
 	"github.com/syspool/syspool/internal/policy"
 	"github.com/syspool/syspool/internal/report"
@@ -160,6 +161,16 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 		}
 	}
 
+	// A --db that cannot be opened fails the run before anything is collected or printed: the
+	// user asked for a record and would otherwise learn only after the report that none was kept.
+	var db *history.DB
+	if opts.Record {
+		if db, err = openHistory(ctx, opts.DB, opts.Getenv, opts.Now); err != nil {
+			return fmt.Errorf("--record: %w", err)
+		}
+		defer db.Close()
+	}
+
 	snap, err := collectSnapshot(ctx, opts.IO, opts.Paths, &opts.Live, func() time.Time { return now })
 	if err != nil {
 		return err
@@ -180,10 +191,9 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	}); err != nil {
 		return err
 	}
-	if opts.Record {
-		if err := recordRun(ctx, opts.IO, opts.DB, opts.Getenv, opts.Now, snap, rep); err != nil {
-			return err
-		}
+	if db != nil {
+		// The verdict stands once it is printed: a failure to store it is a warning, not exit 2.
+		recordOrWarn(ctx, opts.IO, db, snap, rep)
 	}
 	return withCode(verdict(rep, failOn))
 }

@@ -122,24 +122,24 @@ func openHistory(ctx context.Context, path string, getenv func(string) string, n
 	return db, nil
 }
 
-// recordRun stores one check run; `syspool check --record` calls it after writing the report.
-func recordRun(ctx context.Context, ios *iostreams.IOStreams, dbPath string, getenv func(string) string, now func() time.Time,
-	snap *snapshot.Snapshot, rep *rule.Report) error {
-	db, err := openHistory(ctx, dbPath, getenv, now)
+// recordOrWarn stores one check run in db; `syspool check --record` calls it after writing the
+// report, so a failure is a warning on stderr that names the database, and the run keeps the
+// verdict's exit code.
+func recordOrWarn(ctx context.Context, ios *iostreams.IOStreams, db *history.DB, snap *snapshot.Snapshot, rep *rule.Report) {
+	id, err := recordRun(ctx, db, snap, rep)
 	if err != nil {
-		return fmt.Errorf("--record: %w", err)
-	}
-	defer db.Close()
-	run, err := history.NewRun(snap, rep, version.String())
-	if err != nil {
-		return fmt.Errorf("--record: %w", err)
-	}
-	id, err := db.Record(ctx, run)
-	if err != nil {
-		return fmt.Errorf("--record: %w", err)
+		fmt.Fprintf(ios.ErrOut, "warning: --record: the run was not recorded in %s: %v\n", db.Path(), err)
+		return
 	}
 	fmt.Fprintf(ios.ErrOut, "Recorded run %d of %s in %s\n", id, orUnknown(snap.Cluster.Name), db.Path())
-	return nil
+}
+
+func recordRun(ctx context.Context, db *history.DB, snap *snapshot.Snapshot, rep *rule.Report) (int64, error) {
+	run, err := history.NewRun(snap, rep, version.String())
+	if err != nil {
+		return 0, err
+	}
+	return db.Record(ctx, run)
 }
 
 func shortDigest(d string) string {
