@@ -87,11 +87,11 @@ Or read the cluster live, without capturing anything (see docs/live.md):
 Rules that need data you did not give report "error" (not evaluated) and the run exits 3.
 
 Exit codes:
-  0  no unwaived finding at or above --fail-on, and every rule could be evaluated
-  1  at least one unwaived finding at or above --fail-on
-  2  usage error, input that could not be read, a cluster that does not exist, or a kube
-     context that is not the named cluster (nothing was judged)
-  3  no finding at or above --fail-on, but some rules could not be evaluated
+  0    no unwaived finding at or above --fail-on, and every rule could be evaluated
+  1    at least one unwaived finding at or above --fail-on
+  2    usage error, input that could not be read, a cluster that does not exist, or a kube
+       context that is not the named cluster (nothing was judged)
+  3    no finding at or above --fail-on, but some rules could not be evaluated
   130  interrupted (Ctrl-C or SIGTERM) before the run finished: no verdict`,
 		Example: `  syspool check examples/shared-pool/
   syspool check az-aks-show.json nodes.json pods.json -o json

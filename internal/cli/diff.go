@@ -64,7 +64,13 @@ theirs. Sealed snapshots must verify, or the diff refuses them.
 evaluated at least that long before now.
 
 With --fail-on-new, exit 1 when AFTER has an unwaived failure at or above --fail-on that was
-not already one in BEFORE: a pipeline gates only on what it introduced.`,
+not already one in BEFORE: a pipeline gates only on what it introduced.
+
+Exit codes:
+  0    the diff was written (with --fail-on-new: and nothing new at or above --fail-on)
+  1    with --fail-on-new: a new unwaived failure at or above --fail-on (listed on stderr)
+  2    usage error, or input that could not be read or verified
+  130  interrupted (Ctrl-C or SIGTERM) before the run finished: no diff`,
 		Example: `  syspool diff before.json after.json
   syspool diff --baseline release-42.json captures/ --fail-on-new --fail-on medium
   syspool diff --since 24h --cluster aks-prod -o markdown`,

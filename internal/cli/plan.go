@@ -70,10 +70,11 @@ without a healthy System pool, or deletes one before its replacement runs the ku
 syspool never runs a plan: it only prints it.
 
 Exit codes:
-  0  the plan is ready: nothing blocks
-  1  the plan is blocked: a PDB or a pod without a node stops a step (see Blockers)
-  2  usage error, unreadable input, or a request AKS would refuse (the plan says why)
-  3  nothing blocks, but the capture lacked data to simulate part of the plan`,
+  0    the plan is ready: nothing blocks
+  1    the plan is blocked: a PDB or a pod without a node stops a step (see Blockers)
+  2    usage error, unreadable input, or a request AKS would refuse (the plan says why)
+  3    nothing blocks, but the capture lacked data to simulate part of the plan
+  130  interrupted (Ctrl-C or SIGTERM) before the run finished: no plan`,
 	}
 	for _, a := range plan.Actions {
 		cmd.AddCommand(newCmdPlanAction(sys, a, runF))

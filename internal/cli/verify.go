@@ -36,9 +36,10 @@ its content, and its bytes must be exactly the canonical encoding, so any edit a
 a space, a line ending) is reported. With --sources, also re-hash the source files it lists.
 
 Exit codes:
-  0  the snapshot verifies
-  1  it does not: each mismatch is named
-  2  it cannot be checked (unreadable, not a snapshot, unknown schema version)`,
+  0    the snapshot verifies
+  1    it does not: each mismatch is named
+  2    it cannot be checked (unreadable, not a snapshot, unknown schema version)
+  130  interrupted (Ctrl-C or SIGTERM) before the run finished: no verdict`,
 		Example: `  syspool verify before.json
   syspool verify evidence/before.json --sources=evidence/`,
 		Args: cobra.ExactArgs(1),
