@@ -78,6 +78,11 @@ func (o object) decode(v any, what string) error {
 	if err == nil {
 		return nil
 	}
+	return o.decodeError(err, what)
+}
+
+// decodeError turns an error of json.Unmarshal(o.raw, ...) into an *InputError naming what.
+func (o object) decodeError(err error, what string) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		field := te.Field
