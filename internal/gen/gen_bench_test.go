@@ -64,3 +64,26 @@ func BenchmarkMarshalIndentPod(b *testing.B) {
 		b.SetBytes(int64(len(out)))
 	}
 }
+
+// BenchmarkLayoutPod is the layout alone, on pods encoded beforehand.
+func BenchmarkLayoutPod(b *testing.B) {
+	c, err := New(Small)
+	if err != nil {
+		b.Fatal(err)
+	}
+	raws := make([][]byte, 500)
+	for i := range raws {
+		if raws[i], err = json.Marshal(c.Pod(i * len(c.Pods) / len(raws))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var l layout
+	var out []byte
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if out, err = l.append(out[:0], raws[i%len(raws)], 2); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(len(out)))
+	}
+}
