@@ -1,10 +1,10 @@
 package checks
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/syspool/syspool/internal/rule"
+	"github.com/syspool/syspool/internal/shell"
 )
 
 // Placeholders stand in for identity the snapshot does not carry. They are spelled like the az
@@ -74,23 +74,6 @@ func kubectl(c *rule.Context, args string) string {
 // then chains commands that must run in order.
 func then(cmds ...string) string { return strings.Join(cmds, " && ") }
 
-func join(parts ...string) string {
-	out := make([]string, 0, len(parts))
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, " ")
-}
+func join(parts ...string) string { return shell.Join(parts...) }
 
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_./:=,@%+-]+$`)
-
-// shellQuote quotes v for a POSIX shell when it holds anything but plainly safe characters;
-// resource group names may contain parentheses and kube contexts often contain spaces.
-func shellQuote(v string) string {
-	if shellSafe.MatchString(v) {
-		return v
-	}
-	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
-}
+func shellQuote(v string) string { return shell.Quote(v) }

@@ -1,11 +1,11 @@
 package plan
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/syspool/syspool/internal/shell"
 	"github.com/syspool/syspool/internal/snapshot"
 )
 
@@ -93,26 +93,9 @@ func poolSelector(pool string) string {
 	return "-l " + snapshot.LabelAgentPool + "=" + shellQuote(pool)
 }
 
-func join(parts ...string) string {
-	out := make([]string, 0, len(parts))
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, " ")
-}
+func join(parts ...string) string { return shell.Join(parts...) }
 
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_./:=,@%+-]+$`)
-
-// shellQuote quotes v for a POSIX shell when it holds anything but plainly safe characters;
-// resource group names may contain parentheses and kube contexts spaces.
-func shellQuote(v string) string {
-	if shellSafe.MatchString(v) {
-		return v
-	}
-	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
-}
+func shellQuote(v string) string { return shell.Quote(v) }
 
 func taintList(ts []snapshot.Taint) string {
 	s := make([]string, len(ts))
