@@ -20,7 +20,7 @@
 #   floor                cat pods.json nodes.json | wc -c: reading the bytes, nothing else
 #   jq (document)        the audit below as users write it: jq parses pods.json whole
 #   jq (--stream)        the same audit over jq's streaming parser, one pod at a time
-#   syspool check        SLOT: offline audit of the same files (not wired yet)
+#   syspool check        the offline audit of the same files (SP013/SP014 against the planted pods)
 #   live: ...            SLOTS: the same cluster loaded into a kube-apiserver (not wired yet)
 # The check_* functions are called through measure's CHECK argument, and the single-quoted
 # strings are jq and sh programs, not shell:
@@ -183,11 +183,27 @@ measure "jq (document)" check_audit -- jq -r --slurpfile nodes "$dir/nodes.json"
 measure "jq (--stream)" check_audit -- jq -rn --stream --slurpfile nodes "$dir/nodes.json" -f "$work/audit-stream.jq" "$dir/pods.json"
 
 # --- syspool, offline -------------------------------------------------------------------------
-# SLOT, to fill once the streaming file reader lands: build cmd/syspool once, then
-#   measure "syspool check" check_syspool -- "$work/syspool" check "$dir" -o json
-# with check_syspool reading the findings for the same two conditions from the JSON report and
-# comparing them with $work/expect.json as check_audit does.
-slot "syspool check" "offline audit of $dir, pending the streaming file reader"
+# The same audit from syspool's JSON report: SP013 (kube-system workloads off system nodes) and
+# SP014 (application workloads on system nodes) name workloads, so the planted pods are compared by
+# the workload that owns them (pod name less its ReplicaSet hash and suffix).
+go build -o "$work/syspool" ./cmd/syspool || die "build syspool"
+check_syspool() {
+	local got want
+	got=$(jq -r '.findings[] | select(.status == "fail" and (.ruleId == "SP013" or .ruleId == "SP014"))
+		| (if .ruleId == "SP013" then "kube-system-off-system" else "other-on-system" end)
+		+ "\t" + .resource.namespace + "/" + (.resource.name | split("/") | last)' "$1" | sort -u)
+	want=$(jq -r '((.KubeSystemOffSystem // [])[] | "kube-system-off-system\t" + (split("-")[:-2] | join("-"))),
+		((.OthersOnSystem // [])[] | "other-on-system\t" + (split("-")[:-2] | join("-")))' "$work/expect.json" | sort -u)
+	if [ "$got" != "$want" ]; then
+		echo "WRONG: got [$(tr '\n\t' '; ' <<<"$got")], want [$(tr '\n\t' '; ' <<<"$want")]"
+		return 1
+	fi
+	echo "$(grep -c . <<<"$got") workloads, as planted"
+}
+# --fail-on none: findings are the point here, so exit 1 must not read as a failed run; exit 3
+# (some rules not evaluated) is accepted too.
+measure "syspool check" check_syspool -- sh -c '"$@"; rc=$?; [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]' sh \
+	"$work/syspool" check "$dir" -o json --fail-on none --now 2026-11-27
 
 # --- live -------------------------------------------------------------------------------------
 # SLOTS, to fill once the live collector lands. Start etcd and kube-apiserver from

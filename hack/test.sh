@@ -42,6 +42,9 @@ export SYSPOOL_TESTBIN SYSPOOL_REQUIRE_INTEGRATION=1
 step "go test -race"
 go test -race -count=1 ./...
 
+step "benchmark script, small preset (so it cannot rot; numbers are not asserted)"
+bash hack/bench.sh --small
+
 step "README commands work"
 go run ./cmd/syspool check examples/healthy --now 2026-11-27 >/dev/null || fail "syspool check examples/healthy must exit 0"
 printf '\nall checks passed\n' >&2
