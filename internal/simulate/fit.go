@@ -35,7 +35,11 @@ func (s *Sim) fit(p *pod, n *node) string {
 		return "untolerated taint " + taintString(t)
 	}
 	if len(p.p.NodeSelector) > 0 && !matchesSet(p.p.NodeSelector, n.labels) {
-		return "nodeSelector mismatch (" + labels.SelectorFromSet(p.p.NodeSelector).String() + ")"
+		if p.nodeSelectorMsg == "" {
+			// the same for every node: built once per pod, not per rejected node
+			p.nodeSelectorMsg = "nodeSelector mismatch (" + labels.SelectorFromSet(p.p.NodeSelector).String() + ")"
+		}
+		return p.nodeSelectorMsg
 	}
 	ok, err := p.aff.Match(n.core)
 	if err != nil {
@@ -79,8 +83,12 @@ func taintString(t corev1.Taint) string {
 // spreadViolation checks p's DoNotSchedule topology spread constraints on n, as the
 // PodTopologySpread filter does: a node without the topology label is rejected, and placing p
 // there must not raise the skew above maxSkew.
+//
+// The per-domain counts do not depend on n, only on the placement, so they are computed once per
+// (pod, constraint) and reused for every candidate node until the placement changes (see
+// Sim.changed): placeOne asks fit about every node in turn without binding anything in between.
 func (s *Sim) spreadViolation(p *pod, n *node) string {
-	for _, c := range p.p.TopologySpread {
+	for i, c := range p.p.TopologySpread {
 		if c.WhenUnsatisfiable != "DoNotSchedule" {
 			continue
 		}
@@ -88,43 +96,73 @@ func (s *Sim) spreadViolation(p *pod, n *node) string {
 		if !has {
 			return "topology spread: node has no label " + c.TopologyKey
 		}
-		sel, ok := selectorWithKeys(c.LabelSelector, c.MatchLabelKeys, p.p.Labels)
-		if !ok {
+		sc := s.spreadCounts(p, i)
+		if !sc.ok {
 			s.assume("a topology spread selector of " + p.ref().String() + " does not parse; it counts no pods")
 		}
-		counts := map[string]int{}
-		for _, m := range s.nodes {
-			v, has := m.labels[c.TopologyKey]
-			if !has || !s.inSpreadDomain(p, m, c) {
-				continue
-			}
-			if _, seen := counts[v]; !seen {
-				counts[v] = 0
-			}
-			for _, q := range m.pods {
-				if q.p.Namespace == p.p.Namespace && sel.Matches(labels.Set(q.p.Labels)) {
-					counts[v]++
-				}
-			}
-		}
-		minCount := -1
-		for _, k := range counts {
-			if minCount < 0 || k < minCount {
-				minCount = k
-			}
-		}
-		if c.MinDomains != nil && len(counts) < int(*c.MinDomains) {
-			minCount = 0
-		}
-		self := 0
-		if sel.Matches(labels.Set(p.p.Labels)) {
-			self = 1
-		}
-		if skew := counts[dom] + self - max(minCount, 0); skew > int(c.MaxSkew) {
+		if skew := sc.counts[dom] + sc.self - max(sc.minCount, 0); skew > int(c.MaxSkew) {
 			return fmt.Sprintf("topology spread: skew on %s would be %d, maxSkew %d", c.TopologyKey, skew, c.MaxSkew)
 		}
 	}
 	return ""
+}
+
+// memoKey names one constraint or term (by index) of one pod.
+type memoKey struct {
+	p *pod
+	i int
+}
+
+// spreadMemo is what spreadViolation derives from the placement for one constraint.
+type spreadMemo struct {
+	ok             bool
+	counts         map[string]int
+	minCount, self int
+}
+
+// spreadCounts counts, per domain of constraint i of p, the pods matching its selector, as the
+// PodTopologySpread filter does; memoised until the placement changes.
+func (s *Sim) spreadCounts(p *pod, i int) *spreadMemo {
+	k := memoKey{p, i}
+	if m, ok := s.spreadMemo[k]; ok {
+		return m
+	}
+	c := p.p.TopologySpread[i]
+	sel, ok := selectorWithKeys(c.LabelSelector, c.MatchLabelKeys, p.p.Labels)
+	counts := map[string]int{}
+	for _, m := range s.nodes {
+		v, has := m.labels[c.TopologyKey]
+		if !has || !s.inSpreadDomain(p, m, c) {
+			continue
+		}
+		if _, seen := counts[v]; !seen {
+			counts[v] = 0
+		}
+		for _, q := range m.pods {
+			if q.p.Namespace == p.p.Namespace && sel.Matches(labels.Set(q.p.Labels)) {
+				counts[v]++
+			}
+		}
+	}
+	minCount := -1
+	for _, k := range counts {
+		if minCount < 0 || k < minCount {
+			minCount = k
+		}
+	}
+	if c.MinDomains != nil && len(counts) < int(*c.MinDomains) {
+		minCount = 0
+	}
+	self := 0
+	if sel.Matches(labels.Set(p.p.Labels)) {
+		self = 1
+	}
+	m := &spreadMemo{ok: ok, counts: counts, minCount: minCount, self: self}
+	if s.spreadMemo == nil {
+		s.spreadMemo = map[memoKey]*spreadMemo{}
+	}
+	s.spreadMemo[k] = m
+	return m
 }
 
 // inSpreadDomain applies nodeAffinityPolicy (Honor by default) and nodeTaintsPolicy (Ignore by
@@ -147,21 +185,13 @@ func (s *Sim) inSpreadDomain(p *pod, m *node, c snapshot.TopologySpreadConstrain
 // antiAffinityViolation checks required pod anti-affinity both ways, as InterPodAffinity does:
 // p's terms against the pods already in n's topology domain, and their terms against p.
 func (s *Sim) antiAffinityViolation(p *pod, n *node) string {
-	for _, t := range p.p.RequiredAntiAffinity {
+	for i, t := range p.p.RequiredAntiAffinity {
 		dom, has := n.labels[t.TopologyKey]
 		if !has {
 			continue // a node without the key is outside every domain of the term
 		}
-		sel, nsOK := s.termMatcher(p, t)
-		for _, m := range s.nodes {
-			if v, has := m.labels[t.TopologyKey]; !has || v != dom {
-				continue
-			}
-			for _, q := range m.pods {
-				if q != p && nsOK(q.p.Namespace) && sel.Matches(labels.Set(q.p.Labels)) {
-					return fmt.Sprintf("pod anti-affinity: %s runs in the same %s (%s)", q.ref(), t.TopologyKey, dom)
-				}
-			}
+		if q := s.antiFirst(p, i)[dom]; q != nil {
+			return fmt.Sprintf("pod anti-affinity: %s runs in the same %s (%s)", q.ref(), t.TopologyKey, dom)
 		}
 	}
 	for _, m := range s.nodes {
@@ -182,6 +212,53 @@ func (s *Sim) antiAffinityViolation(p *pod, n *node) string {
 		}
 	}
 	return ""
+}
+
+// antiFirst maps each domain of term i of p to the first pod (in node order, then pod order) in it
+// that the term matches, other than p itself: the first half of antiAffinityViolation for every
+// candidate node at once. The map is memoised until the placement changes; the term's matcher is
+// kept for good, as a pod's labels and terms never change (termMatcher's assumptions are made on
+// its first call, as before, and would only repeat after it).
+func (s *Sim) antiFirst(p *pod, i int) map[string]*pod {
+	k := memoKey{p, i}
+	if f, ok := s.antiMemo[k]; ok {
+		return f
+	}
+	t := p.p.RequiredAntiAffinity[i]
+	tm, ok := s.antiMatchers[k]
+	if !ok {
+		tm.sel, tm.nsOK = s.termMatcher(p, t)
+		if s.antiMatchers == nil {
+			s.antiMatchers = map[memoKey]matcher{}
+		}
+		s.antiMatchers[k] = tm
+	}
+	first := map[string]*pod{}
+	for _, m := range s.nodes {
+		v, has := m.labels[t.TopologyKey]
+		if !has {
+			continue
+		}
+		if _, done := first[v]; done {
+			continue
+		}
+		for _, q := range m.pods {
+			if q != p && tm.nsOK(q.p.Namespace) && tm.sel.Matches(labels.Set(q.p.Labels)) {
+				first[v] = q
+				break
+			}
+		}
+	}
+	if s.antiMemo == nil {
+		s.antiMemo = map[memoKey]map[string]*pod{}
+	}
+	s.antiMemo[k] = first
+	return first
+}
+
+type matcher struct {
+	sel  labels.Selector
+	nsOK func(string) bool
 }
 
 // termMatcher resolves an anti-affinity term of owner into a label selector and a namespace test.

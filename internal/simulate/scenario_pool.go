@@ -135,6 +135,7 @@ func (s *Sim) changeTaints(sc Scenario) (*Outcome, error) {
 	noExec := func(t *corev1.Taint) bool { return t.Effect == corev1.TaintEffectNoExecute }
 	for _, n := range nodes {
 		n.setTaints(sc.Taints)
+		s.changed()
 		for _, p := range append([]*pod(nil), n.pods...) {
 			if _, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, n.core.Spec.Taints, p.core.Spec.Tolerations, noExec, false); bad {
 				if p.ds {

@@ -26,6 +26,23 @@ type Sim struct {
 	pending     int
 	assumptions []string
 	seen        map[string]bool
+	// spreadMemo and antiMemo hold what fit derives from the placement for one pod's constraint
+	// or term; changed drops them whenever the placement (or a node's labels or taints) changes.
+	spreadMemo map[memoKey]*spreadMemo
+	antiMemo   map[memoKey]map[string]*pod
+	// antiMatchers are the parsed anti-affinity terms of pods; they never go stale.
+	antiMatchers map[memoKey]matcher
+}
+
+// changed drops the memoised fit inputs: call it after any bind, unbind, node added or removed,
+// or node label or taint change.
+func (s *Sim) changed() {
+	if s.spreadMemo != nil {
+		s.spreadMemo = nil
+	}
+	if s.antiMemo != nil {
+		s.antiMemo = nil
+	}
 }
 
 type node struct {
@@ -58,6 +75,8 @@ type pod struct {
 	ds   bool
 	// budgets are the PDBs that select the pod.
 	budgets []*budget
+	// nodeSelectorMsg is fit's nodeSelector rejection, built on first use.
+	nodeSelectorMsg string
 }
 
 // New builds a simulation from s. It reads only; every later change happens on copies.
@@ -122,6 +141,7 @@ func (s *Sim) newPod(sp *snapshot.Pod) *pod {
 
 func (s *Sim) addNode(n *node) {
 	n.core = coreNode(n.name, n.labels, n.taints)
+	s.changed()
 	s.nodes = append(s.nodes, n)
 	sort.Slice(s.nodes, func(i, j int) bool { return s.nodes[i].name < s.nodes[j].name })
 	s.byName[n.name] = n
@@ -129,6 +149,7 @@ func (s *Sim) addNode(n *node) {
 
 // removeNode deletes n and whatever still runs on it.
 func (s *Sim) removeNode(n *node) {
+	s.changed()
 	for _, p := range n.pods {
 		p.node = nil
 	}
@@ -151,6 +172,7 @@ func (n *node) setTaints(ts []snapshot.Taint) {
 }
 
 func (s *Sim) bind(p *pod, n *node) {
+	s.changed()
 	p.node = n
 	n.pods = append(n.pods, p)
 	if len(p.p.RequiredAntiAffinity) > 0 {
@@ -166,6 +188,7 @@ func (s *Sim) unbind(p *pod) {
 	if n == nil {
 		return
 	}
+	s.changed()
 	for i, x := range n.pods {
 		if x == p {
 			n.pods = append(n.pods[:i], n.pods[i+1:]...)

@@ -186,6 +186,7 @@ func (s *Sim) surgeUpgrade(sc Scenario) (*Outcome, error) {
 				upgraded = append(upgraded, n)
 			case up.UndrainableNodeBehavior == "Cordon":
 				n.labels["kubernetes.azure.com/upgrade-status"] = "Quarantined"
+				s.changed()
 				b.Quarantined = true
 				quarantined++
 			default:
