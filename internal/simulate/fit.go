@@ -194,24 +194,63 @@ func (s *Sim) antiAffinityViolation(p *pod, n *node) string {
 			return fmt.Sprintf("pod anti-affinity: %s runs in the same %s (%s)", q.ref(), t.TopologyKey, dom)
 		}
 	}
+	for _, e := range s.antiTerms() {
+		t := e.q.p.RequiredAntiAffinity[e.i]
+		if w, nHas := n.labels[t.TopologyKey]; !nHas || w != e.v {
+			continue
+		}
+		tm := s.matcherOf(e.q, e.i)
+		if e.q != p && tm.nsOK(p.p.Namespace) && tm.sel.Matches(labels.Set(p.p.Labels)) {
+			return fmt.Sprintf("pod anti-affinity of %s on %s (%s)", e.q.ref(), t.TopologyKey, e.v)
+		}
+	}
+	return ""
+}
+
+// antiTerm is required anti-affinity term i of pod q, running where its topology key is v.
+type antiTerm struct {
+	q *pod
+	i int
+	v string
+}
+
+// antiTerms lists the required anti-affinity terms of the running pods whose node has the term's
+// topology key, in node, pod and term order; memoised until the placement changes, so fit walks
+// these terms rather than every node.
+func (s *Sim) antiTerms() []antiTerm {
+	if s.antiList != nil {
+		return *s.antiList
+	}
+	var out []antiTerm
 	for _, m := range s.nodes {
 		if m.antiPods == 0 {
 			continue // no pod here has a term that could repel p
 		}
 		for _, q := range m.pods {
-			for _, t := range q.p.RequiredAntiAffinity {
-				v, has := m.labels[t.TopologyKey]
-				if w, nHas := n.labels[t.TopologyKey]; !has || !nHas || w != v {
-					continue
-				}
-				sel, nsOK := s.termMatcher(q, t)
-				if q != p && nsOK(p.p.Namespace) && sel.Matches(labels.Set(p.p.Labels)) {
-					return fmt.Sprintf("pod anti-affinity of %s on %s (%s)", q.ref(), t.TopologyKey, v)
+			for i, t := range q.p.RequiredAntiAffinity {
+				if v, has := m.labels[t.TopologyKey]; has {
+					out = append(out, antiTerm{q, i, v})
 				}
 			}
 		}
 	}
-	return ""
+	s.antiList = &out
+	return out
+}
+
+// matcherOf is termMatcher for term i of q, parsed once: a pod's labels and terms never change,
+// and termMatcher's assumptions are made on its first call (later calls would only repeat them).
+func (s *Sim) matcherOf(q *pod, i int) matcher {
+	k := memoKey{q, i}
+	tm, ok := s.antiMatchers[k]
+	if !ok {
+		tm.sel, tm.nsOK = s.termMatcher(q, q.p.RequiredAntiAffinity[i])
+		if s.antiMatchers == nil {
+			s.antiMatchers = map[memoKey]matcher{}
+		}
+		s.antiMatchers[k] = tm
+	}
+	return tm
 }
 
 // antiFirst maps each domain of term i of p to the first pod (in node order, then pod order) in it
@@ -225,14 +264,7 @@ func (s *Sim) antiFirst(p *pod, i int) map[string]*pod {
 		return f
 	}
 	t := p.p.RequiredAntiAffinity[i]
-	tm, ok := s.antiMatchers[k]
-	if !ok {
-		tm.sel, tm.nsOK = s.termMatcher(p, t)
-		if s.antiMatchers == nil {
-			s.antiMatchers = map[memoKey]matcher{}
-		}
-		s.antiMatchers[k] = tm
-	}
+	tm := s.matcherOf(p, i)
 	first := map[string]*pod{}
 	for _, m := range s.nodes {
 		v, has := m.labels[t.TopologyKey]

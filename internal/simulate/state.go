@@ -30,6 +30,7 @@ type Sim struct {
 	// or term; changed drops them whenever the placement (or a node's labels or taints) changes.
 	spreadMemo map[memoKey]*spreadMemo
 	antiMemo   map[memoKey]map[string]*pod
+	antiList   *[]antiTerm
 	// antiMatchers are the parsed anti-affinity terms of pods; they never go stale.
 	antiMatchers map[memoKey]matcher
 }
@@ -43,13 +44,16 @@ func (s *Sim) changed() {
 	if s.antiMemo != nil {
 		s.antiMemo = nil
 	}
+	s.antiList = nil
 }
 
 type node struct {
 	name, pool, zone string
-	labels           map[string]string
-	taints           []snapshot.Taint
-	alloc            snapshot.Resources
+	// labels may be the snapshot's own map, shared by every Sim: copy it before writing
+	// (setLabel does).
+	labels map[string]string
+	taints []snapshot.Taint
+	alloc  snapshot.Resources
 	// podsKnown is false when neither the node nor its pool says how many pods it takes.
 	podsKnown bool
 	used      snapshot.Resources
@@ -88,7 +92,7 @@ func New(s *snapshot.Snapshot) *Sim {
 	}
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
-		sn := &node{name: n.Name, pool: n.Pool, zone: n.Zone, labels: copyMap(n.Labels),
+		sn := &node{name: n.Name, pool: n.Pool, zone: n.Zone, labels: n.Labels,
 			taints: append([]snapshot.Taint(nil), n.Taints...), alloc: n.Allocatable,
 			cordoned: n.Unschedulable, ready: n.IsReady(), from: "node status"}
 		sim.fillMaxPods(sn)
@@ -163,6 +167,14 @@ func (s *Sim) removeNode(n *node) {
 	}
 	s.nodes = out
 	delete(s.byName, n.name)
+}
+
+// setLabel sets one label on a copy of n's labels, so the snapshot's map stays untouched.
+func (s *Sim) setLabel(n *node, k, v string) {
+	n.labels = copyMap(n.labels)
+	n.labels[k] = v
+	n.core.Labels = n.labels
+	s.changed()
 }
 
 // setTaints replaces a node's taints and rebuilds what the predicates read.

@@ -185,8 +185,7 @@ func (s *Sim) surgeUpgrade(sc Scenario) (*Outcome, error) {
 				n.cordoned = false // reimaged: back as an upgraded, empty node
 				upgraded = append(upgraded, n)
 			case up.UndrainableNodeBehavior == "Cordon":
-				n.labels["kubernetes.azure.com/upgrade-status"] = "Quarantined"
-				s.changed()
+				s.setLabel(n, "kubernetes.azure.com/upgrade-status", "Quarantined")
 				b.Quarantined = true
 				quarantined++
 			default:
