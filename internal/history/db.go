@@ -170,14 +170,22 @@ func (d *DB) check(ctx context.Context) error {
 		}
 		return &CorruptError{Path: d.path, Reason: "it is damaged: " + strings.Join(problems, "; ")}
 	}
+	// The three reads share one transaction (BEGIN IMMEDIATE, see the DSN): read one by one, they
+	// could straddle another process's first migration and see its tables without its
+	// application_id, and call a fresh syspool database another program's.
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("history database %s: %w", d.path, err)
+	}
+	defer tx.Rollback() // read-only: nothing to keep
 	var appID, userVersion, tables int
-	if err := d.db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+	if err := tx.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
 		return &CorruptError{Path: d.path, Reason: err.Error(), Err: err}
 	}
-	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&userVersion); err != nil {
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&userVersion); err != nil {
 		return &CorruptError{Path: d.path, Reason: err.Error(), Err: err}
 	}
-	if err := d.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&tables); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&tables); err != nil {
 		return &CorruptError{Path: d.path, Reason: err.Error(), Err: err}
 	}
 	switch {
