@@ -1,19 +1,17 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/syspool/syspool/internal/golden"
+
 	"github.com/syspool/syspool/internal/iostreams"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // run executes the CLI in-process with test streams and a fixed clock.
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -23,27 +21,6 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 		Getenv: func(string) string { return "" }, ProgName: "syspool"}
 	code = Main(context.Background(), args, sys)
 	return code, out.String(), errOut.String()
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli -update)", err)
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("output differs from %s (run go test ./internal/cli -update and review the diff)\n--- got:\n%s", path, got)
-	}
 }
 
 func TestHelpGolden(t *testing.T) {
@@ -63,7 +40,7 @@ func TestHelpGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d", code)
 			}
-			golden(t, "help/"+name+".golden", []byte(out))
+			golden.File(t, "help/"+name+".golden", []byte(out))
 		})
 	}
 }
@@ -104,7 +81,7 @@ func TestRulesDocUpToDate(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	path := filepath.Join("..", "..", "docs", "rules.md")
-	if *update {
+	if golden.Update() {
 		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/syspool/syspool/internal/golden"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/syspool/syspool/internal/iostreams"
@@ -137,23 +139,7 @@ var digests = regexp.MustCompile(`sha256:[0-9a-f]{12,64}`)
 func goldenAbs(t *testing.T, root, name string, got string) {
 	t.Helper()
 	got = digests.ReplaceAllString(got, "sha256:<digest>")
-	path := filepath.Join(root, "testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/cli -update)", err)
-	}
-	if string(want) != got {
-		t.Errorf("output differs from %s (run go test ./internal/cli -update and review the diff)\n--- got:\n%s", path, got)
-	}
+	golden.At(t, filepath.Join(root, "testdata", name), []byte(got))
 }
 
 func mustRun(t *testing.T, wantCode int, args ...string) (string, string) {
@@ -354,7 +340,7 @@ func TestEvidenceHelpGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d", code)
 			}
-			golden(t, "help/"+cmd+".golden", []byte(out))
+			golden.File(t, "help/"+cmd+".golden", []byte(out))
 		})
 	}
 }

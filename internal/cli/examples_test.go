@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/syspool/syspool/internal/golden"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/syspool/syspool/internal/report"
@@ -46,7 +48,7 @@ func TestExamples(t *testing.T) {
 			if ExitCode(code) != want {
 				t.Errorf("exit %d, want %d; stderr: %s", code, want, errOut)
 			}
-			golden(t, "examples/"+name+".txt", []byte(out))
+			golden.File(t, "examples/"+name+".txt", []byte(out))
 
 			code, out, errOut = run(t, "check", dir, "--now", "2026-11-27", "-o", "json")
 			if ExitCode(code) != want {

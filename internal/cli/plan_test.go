@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/syspool/syspool/internal/golden"
+
 	"github.com/syspool/syspool/internal/plan"
 )
 
@@ -57,7 +59,7 @@ func TestPlanExamples(t *testing.T) {
 				if errOut != "" {
 					t.Errorf("stderr: %s", errOut)
 				}
-				golden(t, "plan/"+tt.name+"."+ext[format], []byte(out))
+				golden.File(t, "plan/"+tt.name+"."+ext[format], []byte(out))
 				if format == "json" {
 					var p plan.Plan
 					if err := json.Unmarshal([]byte(out), &p); err != nil || p.SchemaVersion != plan.SchemaVersion {
@@ -81,7 +83,7 @@ func TestPlanHelpGolden(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d", code)
 			}
-			golden(t, "help/"+name+".golden", []byte(out))
+			golden.File(t, "help/"+name+".golden", []byte(out))
 		})
 	}
 }

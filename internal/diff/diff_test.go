@@ -2,12 +2,11 @@ package diff
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/syspool/syspool/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -15,29 +14,6 @@ import (
 	"github.com/syspool/syspool/internal/rule"
 	"github.com/syspool/syspool/internal/snapshot"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/diff -update)", err)
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("output differs from %s (run go test ./internal/diff -update and review the diff)\n--- got:\n%s", path, got)
-	}
-}
 
 func iptr(v int) *int { return &v }
 
@@ -276,7 +252,7 @@ func TestRenderGolden(t *testing.T) {
 				if err := Write(&buf, format, r); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, name+"."+ext[format], buf.Bytes())
+				golden.File(t, name+"."+ext[format], buf.Bytes())
 			})
 		}
 	}

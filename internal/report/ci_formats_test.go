@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/syspool/syspool/internal/golden"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/syspool/syspool/internal/rule"
@@ -55,7 +57,7 @@ func TestGoldenEveryFormat(t *testing.T) {
 					if again := render(t, format, fx.in(), Options{Verbose: verbose}); !bytes.Equal(got, again) {
 						t.Fatal("two renderings of the same input differ")
 					}
-					golden(t, filepath.Join("golden", name+"."+ext), got)
+					golden.File(t, filepath.Join("golden", name+"."+ext), got)
 				})
 			}
 		}
