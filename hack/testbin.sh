@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the control plane that syspool's integration tests run against (etcd,
-# kube-apiserver, kube-scheduler) from the Go modules pinned in hack/testbin/,
+# kube-apiserver, kube-scheduler), and the kubectl that hack/bench.sh measures,
+# from the Go modules pinned in hack/testbin/,
 # caches the binaries outside the repository, and prints the cache directory as
 # the last line of stdout. Progress goes to stderr, so
 #
@@ -19,7 +20,7 @@ export CGO_ENABLED=0
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 mods="$repo/hack/testbin"
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/syspool-testbin"
-binaries=(etcd kube-apiserver kube-scheduler)
+binaries=(etcd kube-apiserver kube-scheduler kubectl)
 
 log() { printf 'testbin: %s\n' "$*" >&2; }
 
@@ -39,9 +40,12 @@ kube_minor=${BASH_REMATCH[1]}
 
 # kube-apiserver reports its version from these variables; unset, it claims
 # v0.0.0-master and clients (kubectl, our CLI) see a meaningless server version.
-kube_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=${kube_version}"
-kube_ldflags+=" -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${kube_minor}"
-kube_ldflags+=" -X k8s.io/component-base/version.gitTreeState=clean"
+# kubectl reports its own from client-go's copy of them.
+kube_ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+	kube_ldflags+=" -X ${pkg}.gitVersion=${kube_version} -X ${pkg}.gitMajor=1 -X ${pkg}.gitMinor=${kube_minor}"
+	kube_ldflags+=" -X ${pkg}.gitTreeState=clean"
+done
 etcd_ldflags="-s -w"
 # -trimpath keeps this machine's paths out of the binaries; -buildvcs=false
 # keeps the repository's git state out (it changes nothing that runs).
@@ -120,12 +124,12 @@ t0=$SECONDS
 (cd "$mods/etcd" && go build "${build_flags[@]}" -ldflags "$etcd_ldflags" -o "$tmp/etcd" .)
 log "etcd built in $((SECONDS - t0))s"
 
-# One go build for both commands so their shared packages compile once.
-log "building kube-apiserver and kube-scheduler ${kube_version} (the slow part)"
+# One go build for all three commands so their shared packages compile once.
+log "building kube-apiserver, kube-scheduler and kubectl ${kube_version} (the slow part)"
 t0=$SECONDS
 (cd "$mods/kube" && go build "${build_flags[@]}" -ldflags "$kube_ldflags" -o "$tmp/" \
-	k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-scheduler)
-log "kube-apiserver and kube-scheduler built in $((SECONDS - t0))s"
+	k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+log "kube-apiserver, kube-scheduler and kubectl built in $((SECONDS - t0))s"
 
 {
 	printf 'etcd %s\nkubernetes %s\ngo %s\ntarget %s\nbuilt %s\n' \
