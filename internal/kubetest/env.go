@@ -1,21 +1,16 @@
 package kubetest
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
 // Environment variables read by [Start].
@@ -35,7 +30,7 @@ const DefaultStartTimeout = 90 * time.Second
 // between picking it and the child binding it.
 const startAttempts = 3
 
-// Options configure [Start]. The zero value is a usable environment.
+// Options configure [Start] and [Launch]. The zero value is a usable environment.
 type Options struct {
 	// Users maps extra token-authenticated users to their groups. They get no
 	// RBAC bindings, so a test grants exactly the permissions it means to prove.
@@ -47,20 +42,13 @@ type Options struct {
 	APIServerArgs []string
 }
 
-// Env is a running etcd and kube-apiserver. Methods without a testing.TB
-// parameter report misuse on the test given to Start, so call them from that
-// test's goroutine or hand their results to subtests.
+// Env is a running etcd and kube-apiserver for the duration of one test.
+// Methods without a testing.TB parameter report misuse on the test given to
+// Start, so call them from that test's goroutine or hand their results to
+// subtests.
 type Env struct {
-	t         testing.TB
-	dir       string
-	host      string
-	caPEM     []byte
-	users     map[string]user
-	etcd      *process
-	apiserver *process
-	// started is set once Start returns; before that, Start's own failure
-	// message already carries the process logs.
-	started bool
+	t  testing.TB
+	cp *ControlPlane
 
 	kubeconfigMu sync.Mutex
 
@@ -75,50 +63,20 @@ type Env struct {
 func Start(t testing.TB, opts Options) *Env {
 	t.Helper()
 	bin := testbinDir(t)
-	timeout := opts.StartTimeout
-	if timeout <= 0 {
-		timeout = DefaultStartTimeout
-	}
-
 	dir := t.TempDir()
-	users, err := newUsers(opts.Users)
+	// t.Context is cancelled just before cleanups run, which would not stop
+	// the processes: Launch's own timeout bounds the start-up, and cleanup
+	// stops them.
+	cp, err := Launch(context.Background(), bin, dir, opts)
 	if err != nil {
-		t.Fatalf("kubetest: Options.Users: %v", err)
+		t.Fatalf("kubetest: %v", err)
 	}
-	e := &Env{t: t, dir: dir, users: users}
+	e := &Env{t: t, cp: cp}
 	// Registered after t.TempDir, so it runs before the directory is removed:
 	// the processes must be gone before their files are deleted.
 	t.Cleanup(e.cleanup)
-
-	if err := writeTokenFile(filepath.Join(dir, "tokens.csv"), users); err != nil {
-		t.Fatalf("kubetest: %v", err)
-	}
-	if err := writeServiceAccountKeys(filepath.Join(dir, "sa.key"), filepath.Join(dir, "sa.pub")); err != nil {
-		t.Fatalf("kubetest: %v", err)
-	}
-
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-
-	began := time.Now()
-	etcdURL, err := e.startEtcd(ctx, filepath.Join(bin, "etcd"))
-	if err != nil {
-		e.fatalStart(err, e.etcd)
-	}
-	etcdReady := time.Since(began)
-
-	began = time.Now()
-	if err := e.startAPIServer(ctx, filepath.Join(bin, "kube-apiserver"), etcdURL, opts.APIServerArgs); err != nil {
-		e.fatalStart(err, e.apiserver)
-	}
-	apiReady := time.Since(began)
-
-	if err := e.createDefaultServiceAccounts(ctx); err != nil {
-		t.Fatalf("kubetest: %v", err)
-	}
 	t.Logf("kubetest: etcd ready in %s, kube-apiserver ready in %s at %s",
-		etcdReady.Round(time.Millisecond), apiReady.Round(time.Millisecond), e.host)
-	e.started = true
+		cp.EtcdReady.Round(time.Millisecond), cp.APIServerReady.Round(time.Millisecond), cp.host)
 	return e
 }
 
@@ -149,43 +107,29 @@ func integrationRequired(getenv func(string) string) bool {
 	return getenv("CI") == "true" || getenv(EnvRequire) == "1"
 }
 
-func (e *Env) fatalStart(err error, p *process) {
-	e.t.Helper()
-	if p == nil {
-		e.t.Fatalf("kubetest: %v", err)
-	}
-	e.t.Fatalf("kubetest: %v\n%s", err, p.tail(40))
-}
-
 // cleanup stops the API server before etcd, so the API server never logs a
 // storm of etcd errors into a failing test's output.
 func (e *Env) cleanup() {
-	if e.started && e.t.Failed() {
-		for _, p := range []*process{e.apiserver, e.etcd} {
-			if p != nil {
-				e.t.Logf("kubetest: %s", p.tail(15))
-			}
-		}
+	if e.t.Failed() {
+		e.t.Logf("kubetest: %s", e.cp.Logs(15))
 	}
-	for _, p := range []*process{e.apiserver, e.etcd} {
-		if p == nil {
-			continue
-		}
-		if err := p.stop(); err != nil {
-			e.t.Errorf("kubetest: %v", err)
-		}
+	if err := e.cp.Stop(); err != nil {
+		e.t.Errorf("kubetest: %v", err)
 	}
 }
 
 // Host returns the API server's URL, https://127.0.0.1:PORT.
-func (e *Env) Host() string { return e.host }
+func (e *Env) Host() string { return e.cp.host }
+
+// ControlPlane returns the processes behind e, for measuring them.
+func (e *Env) ControlPlane() *ControlPlane { return e.cp }
 
 // StopAPIServer kills kube-apiserver and waits for it to exit, so a test can
 // prove that an unreachable API server gives an error, not a pass. etcd keeps
 // running until the test ends. Calling it twice is harmless.
 func (e *Env) StopAPIServer() {
 	e.t.Helper()
-	if err := e.apiserver.stop(); err != nil {
+	if err := e.cp.StopAPIServer(); err != nil {
 		e.t.Fatalf("kubetest: %v", err)
 	}
 }
@@ -198,28 +142,11 @@ func (e *Env) AdminConfig() *rest.Config { return e.UserConfig(AdminUser) }
 // change the returned config.
 func (e *Env) UserConfig(name string) *rest.Config {
 	e.t.Helper()
-	u := e.user(name)
-	return &rest.Config{
-		Host:            e.host,
-		BearerToken:     u.token,
-		TLSClientConfig: rest.TLSClientConfig{CAData: bytes.Clone(e.caPEM)},
-		UserAgent:       "syspool-kubetest",
-		// Tests load dozens of objects; the default 5 QPS would make that
-		// slow without testing anything.
-		QPS:   200,
-		Burst: 400,
-		// Bounds a hung request so a test fails instead of hitting go test's timeout.
-		Timeout: 30 * time.Second,
+	cfg, err := e.cp.UserConfig(name)
+	if err != nil {
+		e.t.Fatalf("kubetest: %v", err)
 	}
-}
-
-func (e *Env) user(name string) user {
-	e.t.Helper()
-	u, ok := e.users[name]
-	if !ok {
-		e.t.Fatalf("kubetest: unknown user %q; known users: %v", name, slices.Sorted(maps.Keys(e.users)))
-	}
-	return u
+	return cfg
 }
 
 // AdminClient returns a clientset for AdminUser, shared by the helpers.
@@ -240,19 +167,11 @@ func (e *Env) AdminClient() kubernetes.Interface {
 // between them; the cluster is named "kubetest".
 func (e *Env) KubeconfigFile(user string) string {
 	e.t.Helper()
-	e.user(user)
-	cfg := clientcmdapi.NewConfig()
-	cfg.Clusters["kubetest"] = &clientcmdapi.Cluster{Server: e.host, CertificateAuthorityData: bytes.Clone(e.caPEM)}
-	for name, u := range e.users {
-		cfg.AuthInfos[name] = &clientcmdapi.AuthInfo{Token: u.token}
-		cfg.Contexts[name] = &clientcmdapi.Context{Cluster: "kubetest", AuthInfo: name}
-	}
-	cfg.CurrentContext = user
-	path := filepath.Join(e.dir, "kubeconfig-"+user)
+	path := filepath.Join(e.cp.dir, "kubeconfig-"+user)
 	e.kubeconfigMu.Lock()
 	defer e.kubeconfigMu.Unlock()
-	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
-		e.t.Fatalf("kubetest: write kubeconfig for %s: %v", user, err)
+	if err := e.cp.WriteKubeconfig(path, user); err != nil {
+		e.t.Fatalf("kubetest: %v", err)
 	}
 	return path
 }

@@ -42,8 +42,12 @@ func (e *Env) CreateNamespace(t testing.TB, name string) *corev1.Namespace {
 // createDefaultServiceAccounts does for the namespaces that exist from the
 // start what CreateNamespace does for new ones. AKS's system pods live in
 // kube-system, so that one matters most.
-func (e *Env) createDefaultServiceAccounts(ctx context.Context) error {
-	cs, err := kubernetes.NewForConfig(e.AdminConfig())
+func (cp *ControlPlane) createDefaultServiceAccounts(ctx context.Context) error {
+	cfg, err := cp.UserConfig(AdminUser)
+	if err != nil {
+		return err
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return fmt.Errorf("admin clientset: %w", err)
 	}

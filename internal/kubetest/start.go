@@ -17,7 +17,7 @@ import (
 
 // startEtcd starts etcd on two free loopback ports and returns its client URL
 // once /health answers.
-func (e *Env) startEtcd(ctx context.Context, bin string) (string, error) {
+func (cp *ControlPlane) startEtcd(ctx context.Context, bin string) (string, error) {
 	for attempt := 1; ; attempt++ {
 		ports, err := freePorts(2)
 		if err != nil {
@@ -27,7 +27,7 @@ func (e *Env) startEtcd(ctx context.Context, bin string) (string, error) {
 		peerURL := "http://127.0.0.1:" + strconv.Itoa(ports[1])
 		args := []string{
 			"--name=kubetest",
-			"--data-dir=" + filepath.Join(e.dir, "etcd-data-"+strconv.Itoa(attempt)),
+			"--data-dir=" + filepath.Join(cp.dir, "etcd-data-"+strconv.Itoa(attempt)),
 			"--listen-client-urls=" + clientURL,
 			"--advertise-client-urls=" + clientURL,
 			"--listen-peer-urls=" + peerURL,
@@ -38,12 +38,12 @@ func (e *Env) startEtcd(ctx context.Context, bin string) (string, error) {
 			"--unsafe-no-fsync",
 			"--log-level=warn",
 		}
-		e.etcd, err = startProcess("etcd", bin, args, filepath.Join(e.dir, "etcd-"+strconv.Itoa(attempt)+".log"))
+		cp.etcd, err = startProcess("etcd", bin, args, filepath.Join(cp.dir, "etcd-"+strconv.Itoa(attempt)+".log"))
 		if err != nil {
 			return "", err
 		}
 		client := &http.Client{Timeout: 2 * time.Second}
-		err = waitReady(ctx, e.etcd, func(ctx context.Context) error {
+		err = waitReady(ctx, cp.etcd, func(ctx context.Context) error {
 			return get(ctx, client, clientURL+"/health", "")
 		})
 		if err == nil {
@@ -57,13 +57,13 @@ func (e *Env) startEtcd(ctx context.Context, bin string) (string, error) {
 
 // startAPIServer starts kube-apiserver on a free loopback port and returns
 // once /readyz answers, which includes RBAC's bootstrap roles.
-func (e *Env) startAPIServer(ctx context.Context, bin, etcdURL string, extra []string) error {
+func (cp *ControlPlane) startAPIServer(ctx context.Context, bin, etcdURL string, extra []string) error {
 	for attempt := 1; ; attempt++ {
 		ports, err := freePorts(1)
 		if err != nil {
 			return err
 		}
-		certDir := filepath.Join(e.dir, "apiserver-certs-"+strconv.Itoa(attempt))
+		certDir := filepath.Join(cp.dir, "apiserver-certs-"+strconv.Itoa(attempt))
 		args := []string{
 			"--etcd-servers=" + etcdURL,
 			"--bind-address=127.0.0.1",
@@ -72,11 +72,11 @@ func (e *Env) startAPIServer(ctx context.Context, bin, etcdURL string, extra []s
 			// The API server writes a self-signed CA and a serving cert for
 			// 127.0.0.1 here; the CA is read back for the clients.
 			"--cert-dir=" + certDir,
-			"--token-auth-file=" + filepath.Join(e.dir, "tokens.csv"),
+			"--token-auth-file=" + filepath.Join(cp.dir, "tokens.csv"),
 			"--authorization-mode=RBAC",
 			"--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-			"--service-account-key-file=" + filepath.Join(e.dir, "sa.pub"),
-			"--service-account-signing-key-file=" + filepath.Join(e.dir, "sa.key"),
+			"--service-account-key-file=" + filepath.Join(cp.dir, "sa.pub"),
+			"--service-account-signing-key-file=" + filepath.Join(cp.dir, "sa.key"),
 			// An allocation range only: nothing is ever sent to it.
 			"--service-cluster-ip-range=10.0.0.0/24",
 			// The endpoint reconciler would publish 127.0.0.1 as the
@@ -90,21 +90,21 @@ func (e *Env) startAPIServer(ctx context.Context, bin, etcdURL string, extra []s
 			"--profiling=false",
 		}
 		args = append(args, extra...)
-		e.apiserver, err = startProcess("kube-apiserver", bin, args, filepath.Join(e.dir, "kube-apiserver-"+strconv.Itoa(attempt)+".log"))
+		cp.apiserver, err = startProcess("kube-apiserver", bin, args, filepath.Join(cp.dir, "kube-apiserver-"+strconv.Itoa(attempt)+".log"))
 		if err != nil {
 			return err
 		}
 		host := "https://127.0.0.1:" + strconv.Itoa(ports[0])
-		token := e.users[AdminUser].token
+		token := cp.users[AdminUser].token
 		var client *http.Client
-		err = waitReady(ctx, e.apiserver, func(ctx context.Context) error {
+		err = waitReady(ctx, cp.apiserver, func(ctx context.Context) error {
 			if client == nil {
 				// The serving cert appears on disk shortly before the port opens.
 				ca, err := readCA(filepath.Join(certDir, "apiserver.crt"))
 				if err != nil {
 					return err
 				}
-				e.caPEM = ca
+				cp.caPEM = ca
 				pool := x509.NewCertPool()
 				pool.AppendCertsFromPEM(ca)
 				client = &http.Client{
@@ -120,7 +120,7 @@ func (e *Env) startAPIServer(ctx context.Context, bin, etcdURL string, extra []s
 			client.CloseIdleConnections()
 		}
 		if err == nil {
-			e.host = host
+			cp.host = host
 			return nil
 		}
 		if !errors.Is(err, errPortTaken) || attempt == startAttempts {
