@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -34,57 +33,125 @@ func apiGroup(apiVersion string) string {
 	return ""
 }
 
+// kubeKind is one of the kinds syspool reads, by kind and API group.
+type kubeKind int
+
+const (
+	kindOther kubeKind = iota
+	kindNode
+	kindPod
+	kindPDB
+	kindDeployment
+	kindDaemonSet
+	kindStatefulSet
+)
+
+func kubeKindOf(kind, apiVersion string) kubeKind {
+	group := apiGroup(apiVersion)
+	switch {
+	case kind == "Node" && group == "":
+		return kindNode
+	case kind == "Pod" && group == "":
+		return kindPod
+	case kind == "PodDisruptionBudget" && group == "policy":
+		// policy/v1beta1 has the same shape for everything read here.
+		return kindPDB
+	case kind == "Deployment" && (group == "apps" || group == "extensions"):
+		return kindDeployment
+	case kind == "DaemonSet" && (group == "apps" || group == "extensions"):
+		return kindDaemonSet
+	case kind == "StatefulSet" && group == "apps":
+		return kindStatefulSet
+	}
+	return kindOther
+}
+
+// decoded is one object of a kind syspool reads, converted.
+type decoded struct {
+	kind     kubeKind
+	node     snapshot.Node
+	pod      snapshot.Pod
+	pdb      snapshot.PDB
+	workload snapshot.Workload
+}
+
+// decodeAs decodes an object of kind k with unmarshal (encoding/json on the exact path, the faster
+// decoder of fastlist.go on the other) into its narrow type and converts it.
+func decodeAs(k kubeKind, unmarshal func(any) error) (decoded, error) {
+	d := decoded{kind: k}
+	switch k {
+	case kindNode:
+		var n narrowNode
+		if err := unmarshal(&n); err != nil {
+			return d, err
+		}
+		d.node = convertNode(n.toAPI())
+	case kindPod:
+		var p narrowPod
+		if err := unmarshal(&p); err != nil {
+			return d, err
+		}
+		d.pod = convertPod(p.toAPI())
+	case kindPDB:
+		var p narrowPDB
+		if err := unmarshal(&p); err != nil {
+			return d, err
+		}
+		d.pdb = convertPDB(p.toAPI())
+	case kindDeployment, kindDaemonSet, kindStatefulSet:
+		var w narrowWorkload
+		if err := unmarshal(&w); err != nil {
+			return d, err
+		}
+		switch k {
+		case kindDeployment:
+			d.workload = ConvertDeployment(w.deployment())
+		case kindDaemonSet:
+			d.workload = ConvertDaemonSet(w.daemonSet())
+		default:
+			d.workload = ConvertStatefulSet(w.statefulSet())
+		}
+	}
+	return d, nil
+}
+
+// add hands a decoded object to the builder.
+func (b *builder) add(o object, d decoded) {
+	switch d.kind {
+	case kindNode:
+		b.addNode(o, d.node)
+	case kindPod:
+		b.addPod(o, d.pod)
+	case kindPDB:
+		b.addPDB(o, d.pdb)
+	case kindDeployment:
+		b.addWorkload(o, d.workload, snapshot.KindDeployments)
+	case kindDaemonSet:
+		b.addWorkload(o, d.workload, snapshot.KindDaemonSets)
+	case kindStatefulSet:
+		b.addWorkload(o, d.workload, kindStatefulSets)
+	}
+}
+
 // kubeObject converts one Kubernetes object. Kinds syspool does not read are counted, not refused:
 // `kubectl get all` or a namespace dump is a fine input.
 func (b *builder) kubeObject(o object, kind, apiVersion string) error {
-	group := apiGroup(apiVersion)
+	k := kubeKindOf(kind, apiVersion)
+	if k == kindOther {
+		o.r.src.ignore(kind)
+		return nil
+	}
 	// what names the object in error messages only. It is built on error: reading the name
 	// unmarshalled the whole item a second time, which cost about a fifth of decoding a pods list.
 	what := func() string {
 		ns, name := o.kubeName()
 		return fmt.Sprintf("%s%s %s", o.where(), strings.ToLower(kind), qualified(ns, name))
 	}
-	switch {
-	case kind == "Node" && group == "":
-		var n corev1.Node
-		if err := o.decodeKube(&n, what); err != nil {
-			return err
-		}
-		b.addNode(o, convertNode(&n))
-	case kind == "Pod" && group == "":
-		var p corev1.Pod
-		if err := o.decodeKube(&p, what); err != nil {
-			return err
-		}
-		b.addPod(o, convertPod(&p))
-	case kind == "PodDisruptionBudget" && group == "policy":
-		// policy/v1beta1 has the same shape for everything read here.
-		var p policyv1.PodDisruptionBudget
-		if err := o.decodeKube(&p, what); err != nil {
-			return err
-		}
-		b.addPDB(o, convertPDB(&p))
-	case kind == "Deployment" && (group == "apps" || group == "extensions"):
-		var d appsv1.Deployment
-		if err := o.decodeKube(&d, what); err != nil {
-			return err
-		}
-		b.addWorkload(o, ConvertDeployment(&d), snapshot.KindDeployments)
-	case kind == "DaemonSet" && (group == "apps" || group == "extensions"):
-		var d appsv1.DaemonSet
-		if err := o.decodeKube(&d, what); err != nil {
-			return err
-		}
-		b.addWorkload(o, ConvertDaemonSet(&d), snapshot.KindDaemonSets)
-	case kind == "StatefulSet" && group == "apps":
-		var s appsv1.StatefulSet
-		if err := o.decodeKube(&s, what); err != nil {
-			return err
-		}
-		b.addWorkload(o, ConvertStatefulSet(&s), kindStatefulSets)
-	default:
-		o.r.src.ignore(kind)
+	d, err := decodeAs(k, func(v any) error { return json.Unmarshal(o.raw, v) })
+	if err != nil {
+		return o.decodeKubeError(err, what)
 	}
+	b.add(o, d)
 	return nil
 }
 
@@ -119,13 +186,10 @@ func (o object) kubeName() (ns, name string) {
 	return ns, name
 }
 
-// decodeKube decodes a Kubernetes object. A quantity that does not parse fails deep inside
-// apimachinery with a message naming neither the field nor the value, so it is looked up here.
-func (o object) decodeKube(v any, what func() string) error {
-	err := json.Unmarshal(o.raw, v)
-	if err == nil {
-		return nil
-	}
+// decodeKubeError turns an error of decoding o into an InputError. A quantity that does not parse
+// fails deep inside apimachinery with a message naming neither the field nor the value, so it is
+// looked up here.
+func (o object) decodeKubeError(err error, what func() string) error {
 	w := what()
 	err = o.decodeError(err, w)
 	var te *json.UnmarshalTypeError
