@@ -20,6 +20,14 @@ var srcSimulation = rule.Source{Title: "Kubernetes docs: Pod priority and preemp
 var srcPDB = rule.Source{Title: "Kubernetes docs: Specifying a disruption budget for your application",
 	URL: "https://kubernetes.io/docs/tasks/run-application/configure-pdb/"}
 
+// stopAfterSystemNote says, in the rationale of the rules that ask simulate for
+// Scenario.StopAfterSystem, what is not simulated and why the verdict does not depend on it.
+const stopAfterSystemNote = "Only the displaced pods up to the last kube-system pod in placement order are re-placed: " +
+	"placement is greedy and never revisits a pod, so the pods of other namespaces that come after it cannot take a " +
+	"kube-system pod's room. They are counted, not placed, and the PDBs that only their loss would break are not " +
+	"reported. A pod that fits nowhere is explained as the scheduler's FailedScheduling event does: the nodes counted " +
+	"per reason, plus the three nodes that came closest."
+
 var headroomNeeds = []snapshot.DataKind{snapshot.KindPools, snapshot.KindNodes, snapshot.KindPods, snapshot.KindPDBs}
 
 var sp040 = rule.Rule{
@@ -33,7 +41,8 @@ var sp040 = rule.Rule{
 		"affinity, anti-affinity and spread. If they do not fit, they stay Pending until the node returns, which for a " +
 		"failed VM can take longer than DNS can be missed. syspool removes the largest Ready system node (most " +
 		"allocatable CPU, then memory) and re-places every displaced pod, system-critical pods first, as the scheduler " +
-		"would; the pool counts toward the AKS recommendation of three system nodes only if the third can be lost.",
+		"would; the pool counts toward the AKS recommendation of three system nodes only if the third can be lost. " +
+		stopAfterSystemNote,
 	Remediation: "Add a system node (or raise the autoscaler's minCount) until the simulation passes, use a larger VM " +
 		"size for the System pool, or lower the requests of the add-ons you control.",
 	Sources: []rule.Source{srcSystemPools, srcReliability, srcSimulation,
@@ -50,7 +59,7 @@ func checkSP040(c *rule.Context) []rule.Result {
 	if res, ok := noReadySystemNode(c); ok {
 		return res
 	}
-	o, err := simulate.New(c.Snap).Apply(simulate.Scenario{Kind: simulate.LoseLargestNode, SystemOnly: true})
+	o, err := simulate.New(c.Snap).Apply(simulate.Scenario{Kind: simulate.LoseLargestNode, SystemOnly: true, StopAfterSystem: true})
 	if err != nil {
 		return []rule.Result{{Status: rule.Error, Resource: clusterResource(c), Message: "cannot simulate the loss: " + err.Error()}}
 	}
@@ -61,14 +70,14 @@ func checkSP040(c *rule.Context) []rule.Result {
 	if len(bad) == 0 {
 		r.Status = rule.Pass
 		r.Message = fmt.Sprintf("after losing %s, the largest system node, %s%s",
-			lost, displacedFit(len(o.Placements())), landingNote(c, o))
+			lost, displacedFit(o), landingNote(c, o))
 		return []rule.Result{r}
 	}
 	r.Status = rule.Fail
 	r.Message = fmt.Sprintf("after losing %s, the largest system node, %s: %s",
 		lost, findNoNode(len(bad)), unplacedHeadline(bad))
 	r.Fix = headroomFix(c, pool, func(s *simulate.Sim) *simulate.Outcome {
-		out, err := s.Apply(simulate.Scenario{Kind: simulate.LoseLargestNode, SystemOnly: true})
+		out, err := s.Apply(simulate.Scenario{Kind: simulate.LoseLargestNode, SystemOnly: true, StopAfterSystem: true})
 		if err != nil {
 			return nil
 		}
@@ -122,17 +131,23 @@ func headroomFix(c *rule.Context, pool *snapshot.Pool, scenario func(*simulate.S
 // outcomeEvidence is the arithmetic of a simulation, one line per fact.
 func outcomeEvidence(o *simulate.Outcome) []rule.Evidence {
 	e := []rule.Evidence{ev("scenario", o.Summary),
-		ev("displacedPods", len(o.Placements())+len(o.Unplaced())), ev("placedPods", len(o.Placements()))}
+		ev("displacedPods", len(o.Placements())+len(o.Unplaced())+o.NotReplaced()), ev("placedPods", len(o.Placements()))}
+	if k := o.NotReplaced(); k > 0 {
+		e = append(e, ev("notReplacedPods", fmt.Sprintf("%d: placed after every kube-system pod, they cannot take a kube-system pod's room", k)))
+	}
 	if landing := landingByPool(o); landing != "" {
 		e = append(e, ev("landingByPool", landing))
 	}
 	for _, u := range o.Unplaced() {
 		var rs []string
-		for _, r := range u.Reasons {
+		for _, r := range u.Closest {
 			rs = append(rs, r.Node+": "+r.Reason)
 		}
-		e = append(e, ev("unplaced "+u.Pod.String()+" (requests "+requests(u.Pod.Requests)+")",
-			u.Summary()+" ["+strings.Join(rs, "; ")+"]"))
+		v := u.Summary()
+		if len(rs) > 0 {
+			v += " [closest: " + strings.Join(rs, "; ") + "]"
+		}
+		e = append(e, ev("unplaced "+u.Pod.String()+" (requests "+requests(u.Pod.Requests)+")", v))
 	}
 	for _, b := range o.Blockers() {
 		e = append(e, ev(string(b.Kind)+" "+b.PDB+strings.Join(b.PDBs, ","), b.Message))
@@ -181,15 +196,36 @@ func landingNote(c *rule.Context, o *simulate.Outcome) string {
 		strings.Join(onUser, ", "))
 }
 
-// displacedFit says that every displaced pod finds a node, or that none needed one.
-func displacedFit(n int) string {
+// displacedFit says that every displaced pod finds a node, or that none needed one. With pods
+// left untried (Scenario.StopAfterSystem) it says how many were tried and how many were not.
+func displacedFit(o *simulate.Outcome) string {
+	n, rest := len(o.Placements()), o.NotReplaced()
+	if rest == 0 {
+		switch n {
+		case 0:
+			return "no displaced pod needs a new node"
+		case 1:
+			return "the 1 displaced pod finds a node"
+		}
+		return fmt.Sprintf("all %d displaced pods find a node", n)
+	}
+	untried := fmt.Sprintf("%s of other namespaces, placed after them, %s not re-placed: %s cannot change this verdict",
+		plural(rest, "pod", "pods"), choose(rest, "is", "are"), choose(rest, "it", "they"))
 	switch n {
 	case 0:
-		return "no displaced pod needs a new node"
+		return "no displaced pod is in kube-system or placed before one (" + untried + ")"
 	case 1:
-		return "the 1 displaced pod finds a node"
+		return "the 1 displaced pod up to the last kube-system one finds a node (" + untried + ")"
 	}
-	return fmt.Sprintf("all %d displaced pods find a node", n)
+	return fmt.Sprintf("all %d displaced pods up to the last kube-system one find a node (%s)", n, untried)
+}
+
+// choose picks the singular or plural word for n.
+func choose(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // findNoNode says "1 kube-system pod finds no node" or "2 kube-system pods find no node".

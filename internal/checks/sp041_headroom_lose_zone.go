@@ -18,7 +18,7 @@ var sp041 = rule.Rule{
 		"removes, one zone at a time, all nodes in each zone that holds a system node, then re-places every displaced pod " +
 		"on the nodes left (system-critical pods first, with taints, affinity, anti-affinity, spread, maxPods and requests " +
 		"against allocatable). A zone whose loss leaves kube-system pods without a node fails. A System pool in a single " +
-		"zone is SP010's finding and is skipped here.",
+		"zone is SP010's finding and is skipped here. " + stopAfterSystemNote,
 	Remediation: "Add system nodes so that each zone's share fits in the others (for three zones, about half again the " +
 		"current system load per zone), or use a larger VM size; zones themselves can only be changed with a new pool.",
 	Sources: []rule.Source{srcZones, srcReliability, srcWAF, srcSimulation},
@@ -55,7 +55,7 @@ func checkSP041(c *rule.Context) []rule.Result {
 	}
 	var out []rule.Result
 	for _, z := range zones {
-		o, err := simulate.New(c.Snap).Apply(simulate.Scenario{Kind: simulate.LoseZone, Zone: z})
+		o, err := simulate.New(c.Snap).Apply(simulate.Scenario{Kind: simulate.LoseZone, Zone: z, StopAfterSystem: true})
 		res := rule.Result{Resource: rule.Resource{Kind: "zone", Name: z}}
 		if err != nil {
 			res.Status, res.Message = rule.Error, "cannot simulate the loss of zone "+z+": "+err.Error()
@@ -67,7 +67,7 @@ func checkSP041(c *rule.Context) []rule.Result {
 		if len(bad) == 0 {
 			res.Status = rule.Pass
 			res.Message = fmt.Sprintf("after losing zone %s (%s), %s%s", z,
-				plural(len(o.RemovedNodes), "node", "nodes"), displacedFit(len(o.Placements())),
+				plural(len(o.RemovedNodes), "node", "nodes"), displacedFit(o),
 				landingNote(c, o))
 			out = append(out, res)
 			continue
@@ -78,7 +78,7 @@ func checkSP041(c *rule.Context) []rule.Result {
 		pool := largestSystemPoolIn(c, pools, z)
 		zone := z
 		res.Fix = headroomFix(c, pool, func(s *simulate.Sim) *simulate.Outcome {
-			o, err := s.Apply(simulate.Scenario{Kind: simulate.LoseZone, Zone: zone})
+			o, err := s.Apply(simulate.Scenario{Kind: simulate.LoseZone, Zone: zone, StopAfterSystem: true})
 			if err != nil {
 				return nil
 			}

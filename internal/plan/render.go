@@ -128,8 +128,8 @@ func WriteTable(w io.Writer, p *Plan) error {
 		}
 		for _, u := range st.Unplaced {
 			ew.printf("    %-9s %s: %s\n", "no node", u.Pod, u.Summary())
-			for _, r := range u.Reasons {
-				ew.printf("    %-9s   %s: %s\n", "", r.Node, r.Reason)
+			for _, r := range u.Closest {
+				ew.printf("    %-9s   closest %s: %s\n", "", r.Node, r.Reason)
 			}
 		}
 		for _, i := range st.Blockers {

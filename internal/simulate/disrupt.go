@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/syspool/syspool/internal/snapshot"
 )
 
 // disruption is how pods leave their nodes.
@@ -47,6 +49,18 @@ func (s *Sim) disrupt(batch []*node, only []*pod, how disruption) Batch {
 		}
 	}
 	sortForPlacement(moving)
+	// With stopAfterSystem, only the pods up to the last kube-system pod in placement order are
+	// re-placed: placement is greedy and never revisits a pod, so the pods after it cannot take
+	// room from any kube-system pod, and the scenario is asked only about those.
+	place := len(moving)
+	if s.stopAfterSystem {
+		place = 0
+		for i, p := range moving {
+			if p.p.Namespace == snapshot.NamespaceKubeSystem {
+				place = i + 1
+			}
+		}
+	}
 
 	held := map[*pod]bool{}
 	if how == evict {
@@ -54,7 +68,7 @@ func (s *Sim) disrupt(batch []*node, only []*pod, how disruption) Batch {
 	}
 	from := map[*pod]*node{}
 	var evicted []*pod
-	for _, p := range moving {
+	for i, p := range moving {
 		if held[p] {
 			continue
 		}
@@ -65,26 +79,29 @@ func (s *Sim) disrupt(batch []*node, only []*pod, how disruption) Batch {
 			// already on its way out; its controller has made a replacement
 		case p.p.Owner.Name == "":
 			b.Lost = append(b.Lost, p.ref())
+		case i >= place:
+			b.NotReplaced++
 		default:
 			evicted = append(evicted, p)
 		}
 	}
-	reasons := map[*pod][]NodeReason{}
+	pl := s.newPlacer(away)
+	failed := map[*pod]Unplaced{}
 	for _, p := range evicted {
-		if n, why := s.placeOne(p, away); n == nil {
-			reasons[p] = why
+		if n := pl.placeOne(p); n == nil {
+			failed[p] = pl.explain(p, from[p].name)
 			if how == restart {
 				s.bind(p, from[p])
 			}
 		}
 	}
-	b.Blockers = append(b.Blockers, s.settleBudgets(evicted, reasons, from, held, how)...)
+	b.Blockers = append(b.Blockers, s.settleBudgets(evicted, failed, from, held, how)...)
 	for _, p := range evicted {
 		if held[p] {
 			continue
 		}
-		if why, failed := reasons[p]; failed {
-			b.Unplaced = append(b.Unplaced, Unplaced{Pod: p.ref(), From: from[p].name, Reasons: why})
+		if u, ok := failed[p]; ok {
+			b.Unplaced = append(b.Unplaced, u)
 		} else {
 			b.Placements = append(b.Placements, Placement{Pod: p.ref(), From: from[p].name, To: p.node.name, ToPool: p.node.pool})
 		}
@@ -101,10 +118,11 @@ func (s *Sim) holdUnevictable(moving []*pod, held map[*pod]bool) []Blocker {
 	zero := map[*budget][]*pod{}
 	var zeroOrder []*budget
 	for _, p := range moving {
+		bus := s.budgetsOf(p)
 		switch {
-		case len(p.budgets) > 1:
-			refs := make([]string, len(p.budgets))
-			for i, bu := range p.budgets {
+		case len(bus) > 1:
+			refs := make([]string, len(bus))
+			for i, bu := range bus {
 				refs[i] = bu.ref
 			}
 			sort.Strings(refs)
@@ -114,8 +132,8 @@ func (s *Sim) holdUnevictable(moving []*pod, held map[*pod]bool) []Blocker {
 			}
 			multi[k] = append(multi[k], p)
 			held[p] = true
-		case len(p.budgets) == 1 && p.budgets[0].allowed <= 0:
-			bu := p.budgets[0]
+		case len(bus) == 1 && bus[0].allowed <= 0:
+			bu := bus[0]
 			if _, ok := zero[bu]; !ok {
 				zeroOrder = append(zeroOrder, bu)
 			}
@@ -133,7 +151,7 @@ func (s *Sim) holdUnevictable(moving []*pod, held map[*pod]bool) []Blocker {
 		out = append(out, bl)
 	}
 	for _, bu := range zeroOrder {
-		bl := bu.blocker(BlockPDB, zero[bu], 1)
+		bl := s.blocker(bu, BlockPDB, zero[bu], 1)
 		bl.Message = fmt.Sprintf("PDB %s allows 0 disruptions (%s): eviction of %s is refused until more of its pods "+
 			"are healthy, so the drain waits until it times out", bu.ref, bu.arithmetic(), strings.Join(bl.Pods, ", "))
 		out = append(out, bl)
@@ -144,7 +162,7 @@ func (s *Sim) holdUnevictable(moving []*pod, held map[*pod]bool) []Blocker {
 // settleBudgets applies each budget to the evicted pods it selects. A voluntary batch that needs
 // more disruptions than a budget has left is blocked by it: its pods go back to their nodes. The
 // pods that find no node use their disruptions up for good.
-func (s *Sim) settleBudgets(evicted []*pod, reasons map[*pod][]NodeReason, from map[*pod]*node,
+func (s *Sim) settleBudgets(evicted []*pod, failed map[*pod]Unplaced, from map[*pod]*node,
 	held map[*pod]bool, how disruption) []Blocker {
 	var out []Blocker
 	// Group the evicted pods by their one budget in a single pass, keeping evicted order within
@@ -152,8 +170,8 @@ func (s *Sim) settleBudgets(evicted []*pod, reasons map[*pod][]NodeReason, from 
 	// which dominated losing a zone at 1,000 nodes (thousands of PDBs × thousands of pods).
 	byBudget := map[*budget][]*pod{}
 	for _, p := range evicted {
-		if len(p.budgets) == 1 {
-			byBudget[p.budgets[0]] = append(byBudget[p.budgets[0]], p)
+		if bus := s.budgetsOf(p); len(bus) == 1 {
+			byBudget[bus[0]] = append(byBudget[bus[0]], p)
 		}
 	}
 	for _, bu := range s.budgets {
@@ -163,7 +181,7 @@ func (s *Sim) settleBudgets(evicted []*pod, reasons map[*pod][]NodeReason, from 
 		}
 		placed, unplaced := 0, 0
 		for _, p := range mine {
-			if _, failed := reasons[p]; failed {
+			if _, ok := failed[p]; ok {
 				unplaced++
 			} else {
 				placed++
@@ -175,7 +193,7 @@ func (s *Sim) settleBudgets(evicted []*pod, reasons map[*pod][]NodeReason, from 
 		}
 		switch {
 		case how == evict && needed > bu.allowed:
-			bl := bu.blocker(BlockPDB, mine, needed)
+			bl := s.blocker(bu, BlockPDB, mine, needed)
 			bl.Message = fmt.Sprintf("PDB %s allows %d disruption(s) but this batch needs %d: %d of its pods would find no "+
 				"node and keep their disruption for good, plus one to move the others (%s)",
 				bu.ref, bu.allowed, needed, unplaced, bu.arithmetic())
@@ -192,7 +210,7 @@ func (s *Sim) settleBudgets(evicted []*pod, reasons map[*pod][]NodeReason, from 
 			bu.healthy -= unplaced
 			bu.allowed = max(0, bu.healthy-bu.desired)
 			if how == lose && bu.healthy < bu.desired {
-				bl := bu.blocker(ViolatedPDB, mine, needed)
+				bl := s.blocker(bu, ViolatedPDB, mine, needed)
 				bl.Message = fmt.Sprintf("PDB %s would fall to %d healthy, below the %d it requires: %d of its pods find no node (before: %s)",
 					bu.ref, bu.healthy, bu.desired, unplaced, before)
 				out = append(out, bl)

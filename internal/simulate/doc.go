@@ -2,7 +2,8 @@
 // zone, drain, remove or scale a pool, add a pool, change a pool's taints, surge-upgrade a pool.
 // It re-places the pods that a scenario displaces on the nodes that remain (and on the nodes the
 // scenario adds), consumes PodDisruptionBudgets across the whole drain, and reports every pod that
-// would not fit with the reason on every node, and every budget that would block, with the
+// would not fit, with the nodes counted per reason as the scheduler's FailedScheduling event counts
+// them and the few nodes that came closest, and every budget that would block, with the
 // arithmetic. It is a pure library over snapshot values: no CLI, no I/O, no clock.
 //
 // # Scheduling model
@@ -26,7 +27,14 @@
 // (TaintToleration score), then the least-allocated node after placement (NodeResourcesFit's
 // default LeastAllocated strategy), then the node name. Greedy placement can miss a packing that
 // exists; it never claims a fit that does not. A pod that finds no node stays Pending for the rest
-// of the simulation: it is not retried when room appears later.
+// of the simulation: it is not retried when room appears later. That is also why a scenario may
+// stop after the last kube-system pod in this order (Scenario.StopAfterSystem): nothing placed
+// after it can change where a kube-system pod went.
+//
+// The filters that read only the pod's template and the node (readiness, cordons, taints,
+// nodeSelector, node affinity) run once per distinct template and node in each batch, not once
+// per pod: the replicas of a workload share them, and nothing they read changes while a batch's
+// pods are placed.
 //
 // What is not modelled, and said in every outcome's assumptions: the cluster autoscaler adding
 // nodes, preemption beyond the ordering above, preferred (soft) affinity and spread, volume

@@ -1,8 +1,6 @@
 package simulate
 
 import (
-	"fmt"
-
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	corev1helpers "k8s.io/component-helpers/scheduling/corev1"
@@ -21,45 +19,58 @@ func preferNoSchedule(t *corev1.Taint) bool { return t.Effect == corev1.TaintEff
 // unschedulableTaint is what a cordoned node carries; DaemonSet pods tolerate it.
 var unschedulableTaint = corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect: corev1.TaintEffectNoSchedule}
 
-// fit returns "" when node n accepts pod p, or the reason it does not, in the scheduler's filter
-// order so the first reason is the one the scheduler would give.
-func (s *Sim) fit(p *pod, n *node) string {
+// staticFit and dynamicFit are the scheduler's filters, in its order, split where the placement
+// starts to matter; a node accepts a pod when both say ok. They build no string: placement asks
+// them about every candidate node, and reasons are spelled out only for the few nodes an unplaced
+// pod's explanation names (placer.explain).
+//
+// staticFit runs the filters whose answer cannot change while pods are placed: readiness,
+// cordons, NoSchedule/NoExecute taints, nodeSelector and required node affinity. They read only
+// the pod's template and the node's labels, taints and flags, so placement asks them once per
+// template and node (see placer).
+func (s *Sim) staticFit(p *pod, n *node) (rejection, bool) {
+	p.sched()
 	if !n.ready {
-		return "node is not Ready"
+		return rejection{stage: stageNotReady}, false
 	}
 	if n.cordoned && !corev1helpers.TolerationsTolerateTaint(discard, p.core.Spec.Tolerations, &unschedulableTaint, false) {
-		return "node is cordoned (unschedulable)"
+		return rejection{stage: stageCordoned}, false
 	}
 	if t, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, n.core.Spec.Taints, p.core.Spec.Tolerations,
 		doNotSchedule, false); bad {
-		return "untolerated taint " + taintString(t)
+		return rejection{stage: stageTaint, text: taintString(t)}, false
 	}
 	if len(p.p.NodeSelector) > 0 && !matchesSet(p.p.NodeSelector, n.labels) {
 		if p.nodeSelectorMsg == "" {
 			// the same for every node: built once per pod, not per rejected node
 			p.nodeSelectorMsg = "nodeSelector mismatch (" + labels.SelectorFromSet(p.p.NodeSelector).String() + ")"
 		}
-		return p.nodeSelectorMsg
+		return rejection{stage: stageNodeSelector, text: p.nodeSelectorMsg}, false
 	}
 	ok, err := p.aff.Match(n.core)
 	if err != nil {
-		return "node affinity does not parse: " + err.Error()
+		return rejection{stage: stageAffinityError, text: "node affinity does not parse: " + err.Error()}, false
 	}
 	if !ok {
-		return "node affinity mismatch"
+		return rejection{stage: stageAffinity}, false
 	}
+	return rejection{}, true
+}
+
+// dynamicFit runs the filters that depend on what is bound where: maxPods, requests against
+// allocatable, topology spread and anti-affinity.
+func (s *Sim) dynamicFit(p *pod, n *node) (rejection, bool) {
 	if n.podsKnown && n.used.Pods+1 > n.alloc.Pods {
-		return fmt.Sprintf("max pods %d reached", n.alloc.Pods)
+		return rejection{stage: stageMaxPods, arg: n.alloc.Pods}, false
 	}
 	if r := p.p.Requests.MilliCPU; r > 0 && n.used.MilliCPU+r > n.alloc.MilliCPU {
-		return fmt.Sprintf("insufficient cpu: needs %s, %s free", FormatCPU(r), FormatCPU(max(0, n.alloc.MilliCPU-n.used.MilliCPU)))
+		return rejection{stage: stageCPU}, false
 	}
 	if r := p.p.Requests.MemoryBytes; r > 0 && n.used.MemoryBytes+r > n.alloc.MemoryBytes {
-		return fmt.Sprintf("insufficient memory: needs %s, %s free", FormatMemory(r),
-			FormatMemory(max(0, n.alloc.MemoryBytes-n.used.MemoryBytes)))
+		return rejection{stage: stageMemory}, false
 	}
-	if why := s.spreadViolation(p, n); why != "" {
-		return why
+	if r, ok := s.spreadViolation(p, n); !ok {
+		return r, false
 	}
 	return s.antiAffinityViolation(p, n)
 }
@@ -87,24 +98,24 @@ func taintString(t corev1.Taint) string {
 // The per-domain counts do not depend on n, only on the placement, so they are computed once per
 // (pod, constraint) and reused for every candidate node until the placement changes (see
 // Sim.changed): placeOne asks fit about every node in turn without binding anything in between.
-func (s *Sim) spreadViolation(p *pod, n *node) string {
+func (s *Sim) spreadViolation(p *pod, n *node) (rejection, bool) {
 	for i, c := range p.p.TopologySpread {
 		if c.WhenUnsatisfiable != "DoNotSchedule" {
 			continue
 		}
 		dom, has := n.labels[c.TopologyKey]
 		if !has {
-			return "topology spread: node has no label " + c.TopologyKey
+			return rejection{stage: stageSpreadLabel, arg: int64(i), text: c.TopologyKey}, false
 		}
 		sc := s.spreadCounts(p, i)
 		if !sc.ok {
 			s.assume("a topology spread selector of " + p.ref().String() + " does not parse; it counts no pods")
 		}
 		if skew := sc.counts[dom] + sc.self - max(sc.minCount, 0); skew > int(c.MaxSkew) {
-			return fmt.Sprintf("topology spread: skew on %s would be %d, maxSkew %d", c.TopologyKey, skew, c.MaxSkew)
+			return rejection{stage: stageSpreadSkew, arg: int64(i), text: c.TopologyKey, skew: skew}, false
 		}
 	}
-	return ""
+	return rejection{}, true
 }
 
 // memoKey names one constraint or term (by index) of one pod.
@@ -169,12 +180,12 @@ func (s *Sim) spreadCounts(p *pod, i int) *spreadMemo {
 // default) to decide whether node m counts as a domain for p.
 func (s *Sim) inSpreadDomain(p *pod, m *node, c snapshot.TopologySpreadConstraint) bool {
 	if c.NodeAffinityPolicy != "Ignore" {
-		if ok, err := p.aff.Match(m.core); err != nil || !ok {
+		if ok, err := p.sched().aff.Match(m.core); err != nil || !ok {
 			return false
 		}
 	}
 	if c.NodeTaintsPolicy == "Honor" {
-		if _, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, m.core.Spec.Taints, p.core.Spec.Tolerations,
+		if _, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, m.core.Spec.Taints, p.sched().core.Spec.Tolerations,
 			doNotSchedule, false); bad {
 			return false
 		}
@@ -184,14 +195,14 @@ func (s *Sim) inSpreadDomain(p *pod, m *node, c snapshot.TopologySpreadConstrain
 
 // antiAffinityViolation checks required pod anti-affinity both ways, as InterPodAffinity does:
 // p's terms against the pods already in n's topology domain, and their terms against p.
-func (s *Sim) antiAffinityViolation(p *pod, n *node) string {
+func (s *Sim) antiAffinityViolation(p *pod, n *node) (rejection, bool) {
 	for i, t := range p.p.RequiredAntiAffinity {
 		dom, has := n.labels[t.TopologyKey]
 		if !has {
 			continue // a node without the key is outside every domain of the term
 		}
 		if q := s.antiFirst(p, i)[dom]; q != nil {
-			return fmt.Sprintf("pod anti-affinity: %s runs in the same %s (%s)", q.ref(), t.TopologyKey, dom)
+			return rejection{stage: stageAntiOwn, arg: int64(i), text: t.TopologyKey, q: q, dom: dom}, false
 		}
 	}
 	for _, e := range s.antiTerms() {
@@ -201,10 +212,10 @@ func (s *Sim) antiAffinityViolation(p *pod, n *node) string {
 		}
 		tm := s.matcherOf(e.q, e.i)
 		if e.q != p && tm.nsOK(p.p.Namespace) && tm.sel.Matches(labels.Set(p.p.Labels)) {
-			return fmt.Sprintf("pod anti-affinity of %s on %s (%s)", e.q.ref(), t.TopologyKey, e.v)
+			return rejection{stage: stageAntiTheirs, text: t.TopologyKey, q: e.q, dom: e.v}, false
 		}
 	}
-	return ""
+	return rejection{}, true
 }
 
 // antiTerm is required anti-affinity term i of pod q, running where its topology key is v.

@@ -2,7 +2,6 @@ package simulate
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/syspool/syspool/internal/snapshot"
@@ -38,6 +37,9 @@ type Batch struct {
 	Blockers   []Blocker   `json:"blockers,omitempty"`
 	// Lost are pods that no controller recreates (bare pods): eviction deletes them for good.
 	Lost []PodRef `json:"lost,omitempty"`
+	// NotReplaced counts the displaced pods that Scenario.StopAfterSystem left unplaced without
+	// trying them: they come after every kube-system pod in placement order.
+	NotReplaced int `json:"notReplaced,omitempty"`
 	// Stranded are pods that stay where they are but could not be scheduled there again (e.g.
 	// after a NoSchedule taint change): they move, or stay Pending, on their next restart.
 	Stranded []PodRef `json:"stranded,omitempty"`
@@ -70,11 +72,26 @@ type Placement struct {
 	ToPool string `json:"toPool,omitempty"`
 }
 
-// Unplaced is a displaced pod that no node accepts, with the reason of every node.
+// Unplaced is a displaced pod that no node accepts, with why, in the scheduler's FitError form:
+// how many nodes gave each reason, never one entry per node (a pod that fits nowhere in a
+// 5,000-node cluster would otherwise carry 5,000 reasons), plus the few nodes that came closest.
 type Unplaced struct {
-	Pod     PodRef       `json:"pod"`
-	From    string       `json:"from"`
-	Reasons []NodeReason `json:"reasons"`
+	Pod  PodRef `json:"pod"`
+	From string `json:"from"`
+	// Nodes is how many nodes were considered: the N of "0/N nodes are available".
+	Nodes int `json:"nodes"`
+	// Reasons count the nodes per reason, most first, then by reason. A reason here carries no
+	// one node's figures ("insufficient cpu", not "needs 500m, 120m free").
+	Reasons []ReasonCount `json:"reasons"`
+	// Closest are up to three nodes that got furthest through the scheduler's filters (then
+	// those with the most free CPU and memory), with their own figures: where room would help.
+	Closest []NodeReason `json:"closest,omitempty"`
+}
+
+// ReasonCount is how many nodes reject a pod for one reason.
+type ReasonCount struct {
+	Reason string `json:"reason"`
+	Nodes  int    `json:"nodes"`
 }
 
 // NodeReason is why one node rejects one pod, e.g. "insufficient cpu: needs 500m, 120m free".
@@ -86,35 +103,7 @@ type NodeReason struct {
 
 // Summary condenses the reasons the way the scheduler's FailedScheduling event does:
 // "0/5 nodes are available: 3× insufficient cpu, 2× untolerated taint CriticalAddonsOnly=true:NoSchedule".
-func (u Unplaced) Summary() string {
-	count := map[string]int{}
-	for _, r := range u.Reasons {
-		count[headline(r.Reason)]++
-	}
-	keys := make([]string, 0, len(count))
-	for k := range count {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if count[keys[i]] != count[keys[j]] {
-			return count[keys[i]] > count[keys[j]]
-		}
-		return keys[i] < keys[j]
-	})
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%d× %s", count[k], k)
-	}
-	return fmt.Sprintf("0/%d nodes are available: %s", len(u.Reasons), strings.Join(parts, ", "))
-}
-
-// headline drops the per-node figures ("needs 500m, 120m free") so equal reasons group.
-func headline(reason string) string {
-	if i := strings.Index(reason, ": needs"); i >= 0 {
-		return reason[:i]
-	}
-	return reason
-}
+func (u Unplaced) Summary() string { return summary(u.Nodes, u.Reasons) }
 
 // BlockerKind says what stops a drain.
 type BlockerKind string
@@ -181,6 +170,15 @@ func (o *Outcome) Blockers() []Blocker {
 		out = append(out, b.Blockers...)
 	}
 	return out
+}
+
+// NotReplaced counts the displaced pods left untried, over all batches (Scenario.StopAfterSystem).
+func (o *Outcome) NotReplaced() int {
+	k := 0
+	for _, b := range o.Batches {
+		k += b.NotReplaced
+	}
+	return k
 }
 
 // Placements returns every placement, over all batches.

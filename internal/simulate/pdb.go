@@ -15,47 +15,35 @@ import (
 // node are evicted or lost; they are never restored within a simulation, because such a pod stays
 // Pending.
 type budget struct {
-	ref                                 string
+	ref, ns                             string
 	sel                                 labels.Selector
 	healthy, desired, expected, allowed int
 	// spec is "minAvailable 1" or "maxUnavailable 25%"; from says whether the figures are the PDB's
 	// status or computed here.
 	spec, from string
-	// unhealthy are the selected pods that were not healthy in the capture.
-	unhealthy []string
+	// unhealthy are the selected pods that were not healthy in the capture, found on first use
+	// (see Sim.unhealthyOf).
+	unhealthy     []string
+	unhealthyDone bool
 }
 
-// newBudgets resolves every PDB and links it to the pods it selects. The PDB's status is the
-// authority when the capture has one; without it, the figures are computed the way the disruption
-// controller does, from the pods in the snapshot.
+// newBudgets resolves every PDB. The PDB's status is the authority when the capture has one;
+// without it, the figures are computed the way the disruption controller does, from the pods in
+// the snapshot. Which pods a budget selects is worked out only when it matters (budgetsOf,
+// unhealthyOf): matching every PDB's selector against its namespace's pods on every New was
+// O(PDBs × pods per namespace), most of a 150,000-pod cluster's simulation time, for the few
+// pods a scenario moves.
 func newBudgets(s *Sim) []*budget {
-	var out []*budget
-	// A PDB selects pods of its own namespace only: group the running pods by namespace once, in
-	// node then pod order, instead of walking every pod of the cluster per PDB.
-	byNS := map[string][]*pod{}
-	for _, n := range s.nodes {
-		for _, p := range n.pods {
-			byNS[p.p.Namespace] = append(byNS[p.p.Namespace], p)
-		}
-	}
+	out := make([]*budget, 0, len(s.snap.PDBs))
+	s.nsBudgets = map[string][]*budget{}
 	for i := range s.snap.PDBs {
 		d := &s.snap.PDBs[i]
-		b := &budget{ref: d.Namespace + "/" + d.Name}
+		b := &budget{ref: d.Namespace + "/" + d.Name, ns: d.Namespace}
 		sel, ok := selector(d.Selector)
 		if !ok {
 			s.assume("the selector of PDB " + b.ref + " does not parse; it selects no pods")
 		}
 		b.sel = sel
-		var matched []*pod
-		for _, p := range byNS[d.Namespace] {
-			if sel.Matches(labels.Set(p.p.Labels)) {
-				matched = append(matched, p)
-				p.budgets = append(p.budgets, b)
-				if !p.p.Ready || p.p.Terminating {
-					b.unhealthy = append(b.unhealthy, p.p.Namespace+"/"+p.p.Name)
-				}
-			}
-		}
 		switch {
 		case d.MinAvailable != "":
 			b.spec = "minAvailable " + d.MinAvailable
@@ -69,12 +57,53 @@ func newBudgets(s *Sim) []*budget {
 				int(d.ExpectedPods), int(d.DisruptionsAllowed)
 			b.from = "PDB status"
 		} else {
-			b.computeFrom(d, matched)
+			b.computeFrom(d, s.selected(b))
 			s.assume("PDB " + b.ref + " has no status in the capture; its budget is computed from the captured pods")
 		}
+		s.nsBudgets[d.Namespace] = append(s.nsBudgets[d.Namespace], b)
 		out = append(out, b)
 	}
 	return out
+}
+
+// selected returns the pods b selects among those running when the Sim was built (a PDB selects
+// pods of its own namespace only), in snapshot order.
+func (s *Sim) selected(b *budget) []*pod {
+	var out []*pod
+	for _, p := range s.nsPods[b.ns] {
+		if b.sel.Matches(labels.Set(p.p.Labels)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// budgetsOf returns the PDBs that select p, in PDB order. Pods the simulation made (DaemonSet pods
+// of new nodes) have none: no budget counted them.
+func (s *Sim) budgetsOf(p *pod) []*budget {
+	if !p.budgetsDone {
+		p.budgetsDone = true
+		for _, b := range s.nsBudgets[p.p.Namespace] {
+			if b.sel.Matches(labels.Set(p.p.Labels)) {
+				p.budgets = append(p.budgets, b)
+			}
+		}
+	}
+	return p.budgets
+}
+
+// unhealthyOf lists the pods b selects that were not healthy (not Ready, or terminating) in the
+// capture.
+func (s *Sim) unhealthyOf(b *budget) []string {
+	if !b.unhealthyDone {
+		b.unhealthyDone = true
+		for _, p := range s.selected(b) {
+			if !p.p.Ready || p.p.Terminating {
+				b.unhealthy = append(b.unhealthy, p.p.Namespace+"/"+p.p.Name)
+			}
+		}
+	}
+	return b.unhealthy
 }
 
 // computeFrom fills the figures from the spec and the selected pods, rounding percentages up as
@@ -118,9 +147,9 @@ func (b *budget) arithmetic() string {
 		b.spec, b.healthy, b.expected, b.desired, b.allowed, b.from)
 }
 
-func (b *budget) blocker(kind BlockerKind, pods []*pod, needed int) Blocker {
+func (s *Sim) blocker(b *budget, kind BlockerKind, pods []*pod, needed int) Blocker {
 	bl := Blocker{Kind: kind, PDB: b.ref, Healthy: b.healthy, Desired: b.desired, Expected: b.expected,
-		Allowed: b.allowed, Needed: needed, Unhealthy: b.unhealthy}
+		Allowed: b.allowed, Needed: needed, Unhealthy: s.unhealthyOf(b)}
 	for _, p := range pods {
 		bl.Pods = append(bl.Pods, p.ref().String())
 	}

@@ -49,12 +49,26 @@ type Scenario struct {
 	NewPool *PoolSpec `json:"newPool,omitempty"`
 	// Upgrade overrides the pool's upgrade settings for surge-upgrade.
 	Upgrade *UpgradeSettings `json:"upgrade,omitempty"`
+	// StopAfterSystem re-places displaced pods only up to the last kube-system pod in placement
+	// order (lose-largest-node and lose-zone only). Placement is greedy in that order and never
+	// revisits a pod, so the pods after it cannot change where any kube-system pod lands or
+	// whether it finds a node: a question about kube-system pods need not place them. They are
+	// counted in Batch.NotReplaced, and the PDBs that only their loss would break are not
+	// reported.
+	StopAfterSystem bool `json:"stopAfterSystem,omitempty"`
 }
 
 // Apply runs sc against the simulation's current state and leaves its effects in place.
 func (s *Sim) Apply(sc Scenario) (*Outcome, error) {
 	var o *Outcome
 	var err error
+	if sc.StopAfterSystem && sc.Kind != LoseLargestNode && sc.Kind != LoseZone {
+		// A voluntary drain needs every pod's fate for its budgets, and later batches see where
+		// the pods of earlier ones went: stopping early would change the answer.
+		return nil, fmt.Errorf("stopAfterSystem applies to %s and %s only, not %s", LoseLargestNode, LoseZone, sc.Kind)
+	}
+	s.stopAfterSystem = sc.StopAfterSystem
+	defer func() { s.stopAfterSystem = false }()
 	switch sc.Kind {
 	case LoseLargestNode:
 		o, err = s.loseLargest(sc)

@@ -137,7 +137,7 @@ func (s *Sim) changeTaints(sc Scenario) (*Outcome, error) {
 		n.setTaints(sc.Taints)
 		s.changed()
 		for _, p := range append([]*pod(nil), n.pods...) {
-			if _, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, n.core.Spec.Taints, p.core.Spec.Tolerations, noExec, false); bad {
+			if _, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, n.core.Spec.Taints, p.sched().core.Spec.Tolerations, noExec, false); bad {
 				if p.ds {
 					s.unbind(p) // the DaemonSet controller does not recreate it on a node it cannot run on
 					continue

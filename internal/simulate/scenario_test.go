@@ -18,15 +18,15 @@ func placed(o *Outcome) []string {
 	return out
 }
 
-// unplaced flattens to "ns/pod: node=reason; node=reason".
+// unplaced flattens to "ns/pod: 0/3 nodes are available: 2× reason, 1× reason | closest node=reason; node=reason".
 func unplaced(o *Outcome) []string {
 	var out []string
 	for _, u := range o.Unplaced() {
 		var rs []string
-		for _, r := range u.Reasons {
+		for _, r := range u.Closest {
 			rs = append(rs, r.Node+"="+r.Reason)
 		}
-		out = append(out, u.Pod.String()+": "+strings.Join(rs, "; "))
+		out = append(out, u.Pod.String()+": "+u.Summary()+" | closest "+strings.Join(rs, "; "))
 	}
 	return out
 }
@@ -59,7 +59,7 @@ func TestScenarios(t *testing.T) {
 			removed: []string{"aks-sys-3"},
 		},
 		{
-			name: "lose a node: pods that fit nowhere list every node's reason",
+			name: "lose a node: pods that fit nowhere count the nodes per reason and name the closest",
 			snap: newFx().pool("sys", "System", 2, func(p *snapshot.Pool) { p.Taints = []snapshot.Taint{critical} }).
 				pool("user", "User", 1).
 				node("aks-sys-0", "sys", "1", 2000, 8, 30, critical).
@@ -68,8 +68,8 @@ func TestScenarios(t *testing.T) {
 				pod("kube-system", "coredns-0", "aks-sys-0", 500, 70, onSystemNodes()).
 				pod("kube-system", "busy-0", "aks-sys-1", 880, 100),
 			steps: []Scenario{{Kind: LoseLargestNode, SystemOnly: true}},
-			unplaced: []string{"kube-system/coredns-0: aks-sys-1=insufficient cpu: needs 500m, 120m free; " +
-				"aks-user-0=node affinity mismatch"},
+			unplaced: []string{"kube-system/coredns-0: 0/2 nodes are available: 1× insufficient cpu, 1× node affinity mismatch | " +
+				"closest aks-sys-1=insufficient cpu: needs 500m, 120m free; aks-user-0=node affinity mismatch"},
 			removed: []string{"aks-sys-0"},
 		},
 		{
@@ -81,7 +81,8 @@ func TestScenarios(t *testing.T) {
 				pod("kube-system", "coredns-0", "aks-sys-0", 100, 70).
 				pod("kube-system", "ama-0", "aks-sys-1", 10, 10),
 			steps: []Scenario{{Kind: LoseLargestNode, Pool: "sys"}},
-			unplaced: []string{"kube-system/coredns-0: aks-sys-1=max pods 1 reached; " +
+			unplaced: []string{"kube-system/coredns-0: 0/2 nodes are available: 1× max pods 1 reached, " +
+				"1× untolerated taint workload=gpu:NoSchedule | closest aks-sys-1=max pods 1 reached; " +
 				"aks-user-0=untolerated taint workload=gpu:NoSchedule"},
 			removed: []string{"aks-sys-0"},
 		},
@@ -123,10 +124,12 @@ func TestScenarios(t *testing.T) {
 			steps: []Scenario{{Kind: DrainNode, Node: "aks-sys-0"}, {Kind: DrainNode, Node: "aks-sys-1"},
 				{Kind: DrainNode, Node: "aks-sys-2"}},
 			unplaced: []string{
-				"kube-system/big-0: aks-sys-0=node is being drained; aks-sys-1=insufficient cpu: needs 900m, 100m free; " +
-					"aks-sys-2=insufficient cpu: needs 900m, 100m free",
-				"kube-system/big-1: aks-sys-0=node is cordoned (unschedulable); aks-sys-1=node is being drained; " +
-					"aks-sys-2=insufficient cpu: needs 900m, 100m free"},
+				"kube-system/big-0: 0/3 nodes are available: 2× insufficient cpu, 1× node is being drained | " +
+					"closest aks-sys-1=insufficient cpu: needs 900m, 100m free; aks-sys-2=insufficient cpu: needs 900m, 100m free; " +
+					"aks-sys-0=node is being drained",
+				"kube-system/big-1: 0/3 nodes are available: 1× insufficient cpu, 1× node is being drained, " +
+					"1× node is cordoned (unschedulable) | closest aks-sys-2=insufficient cpu: needs 900m, 100m free; " +
+					"aks-sys-0=node is cordoned (unschedulable); aks-sys-1=node is being drained"},
 			blockers: []string{"pdb kube-system/big-pdb kube-system/big-2"},
 		},
 		{
@@ -147,12 +150,12 @@ func TestScenarios(t *testing.T) {
 			snap: systemCluster(),
 			steps: []Scenario{{Kind: ChangeTaints, Pool: "user",
 				Taints: []snapshot.Taint{{Key: "dedicated", Value: "batch", Effect: "NoExecute"}}}},
-			unplaced: []string{"shop/web-0: aks-sys-0=untolerated taint CriticalAddonsOnly=true:NoSchedule; " +
-				"aks-sys-1=untolerated taint CriticalAddonsOnly=true:NoSchedule; aks-sys-2=untolerated taint CriticalAddonsOnly=true:NoSchedule; " +
-				"aks-user-0=untolerated taint dedicated=batch:NoExecute; aks-user-1=untolerated taint dedicated=batch:NoExecute",
-				"shop/web-1: aks-sys-0=untolerated taint CriticalAddonsOnly=true:NoSchedule; " +
-					"aks-sys-1=untolerated taint CriticalAddonsOnly=true:NoSchedule; aks-sys-2=untolerated taint CriticalAddonsOnly=true:NoSchedule; " +
-					"aks-user-0=untolerated taint dedicated=batch:NoExecute; aks-user-1=untolerated taint dedicated=batch:NoExecute"},
+			unplaced: []string{"shop/web-0: 0/5 nodes are available: 3× untolerated taint CriticalAddonsOnly=true:NoSchedule, " +
+				"2× untolerated taint dedicated=batch:NoExecute | closest aks-user-0=untolerated taint dedicated=batch:NoExecute; " +
+				"aks-user-1=untolerated taint dedicated=batch:NoExecute; aks-sys-0=untolerated taint CriticalAddonsOnly=true:NoSchedule",
+				"shop/web-1: 0/5 nodes are available: 3× untolerated taint CriticalAddonsOnly=true:NoSchedule, " +
+					"2× untolerated taint dedicated=batch:NoExecute | closest aks-user-0=untolerated taint dedicated=batch:NoExecute; " +
+					"aks-user-1=untolerated taint dedicated=batch:NoExecute; aks-sys-0=untolerated taint CriticalAddonsOnly=true:NoSchedule"},
 		},
 		{
 			name: "required anti-affinity keeps replicas on separate nodes",
@@ -162,7 +165,8 @@ func TestScenarios(t *testing.T) {
 				node("aks-sys-2", "sys", "3", 4000, 8, 30).
 				replicas("kube-system", "coredns", 3, []string{"aks-sys-0", "aks-sys-1", "aks-sys-2"}, 100, 70, antiHost()),
 			steps: []Scenario{{Kind: LoseLargestNode}},
-			unplaced: []string{"kube-system/coredns-0: aks-sys-1=pod anti-affinity: kube-system/coredns-1 runs in the same " +
+			unplaced: []string{"kube-system/coredns-0: 0/2 nodes are available: 2× pod anti-affinity: a pod it repels runs in " +
+				"the same kubernetes.io/hostname | closest aks-sys-1=pod anti-affinity: kube-system/coredns-1 runs in the same " +
 				"kubernetes.io/hostname (aks-sys-1); aks-sys-2=pod anti-affinity: kube-system/coredns-2 runs in the same " +
 				"kubernetes.io/hostname (aks-sys-2)"},
 			removed: []string{"aks-sys-0"},
@@ -176,8 +180,9 @@ func TestScenarios(t *testing.T) {
 				node("aks-sys-3", "sys", "3", 4000, 8, 30).
 				replicas("kube-system", "coredns", 4, []string{"aks-sys-0", "aks-sys-1", "aks-sys-2", "aks-sys-3"}, 100, 70, spreadZone(1)),
 			steps: []Scenario{{Kind: DrainNode, Node: "aks-sys-1"}},
-			unplaced: []string{"kube-system/coredns-1: aks-sys-0=topology spread: skew on topology.kubernetes.io/zone would be 2, maxSkew 1; " +
-				"aks-sys-1=node is being drained; aks-sys-2=topology spread: skew on topology.kubernetes.io/zone would be 3, maxSkew 1; " +
+			unplaced: []string{"kube-system/coredns-1: 0/4 nodes are available: 3× topology spread: skew on topology.kubernetes.io/zone " +
+				"above maxSkew, 1× node is being drained | closest aks-sys-0=topology spread: skew on topology.kubernetes.io/zone would be 2, maxSkew 1; " +
+				"aks-sys-2=topology spread: skew on topology.kubernetes.io/zone would be 3, maxSkew 1; " +
 				"aks-sys-3=topology spread: skew on topology.kubernetes.io/zone would be 3, maxSkew 1"},
 		},
 		{
@@ -192,8 +197,9 @@ func TestScenarios(t *testing.T) {
 				replicas("shop", "web", 2, []string{"aks-np1-0", "aks-np1-1"}, 500, 512),
 			steps:  []Scenario{{Kind: RestartSystemPods, Pool: "np1"}},
 			placed: []string{"kube-system/coredns-0 aks-np1-0→aks-sys-0", "kube-system/coredns-1 aks-np1-1→aks-sys-0"},
-			unplaced: []string{"kube-system/ama-logs-rs-0: aks-np1-0=node is cordoned (unschedulable); " +
-				"aks-np1-1=node is cordoned (unschedulable); aks-sys-0=insufficient cpu: needs 2, 1900m free"},
+			unplaced: []string{"kube-system/ama-logs-rs-0: 0/3 nodes are available: 2× node is cordoned (unschedulable), " +
+				"1× insufficient cpu | closest aks-sys-0=insufficient cpu: needs 2, 1900m free; " +
+				"aks-np1-1=node is cordoned (unschedulable); aks-np1-0=node is cordoned (unschedulable)"},
 		},
 		{
 			name:   "bare pods are lost, not re-placed",
@@ -237,4 +243,83 @@ func TestScenarios(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStopAfterSystem checks that stopping after the last kube-system pod leaves every kube-system
+// pod exactly where the full simulation puts it, still places the pods that go before it (a
+// system-critical app pod), and counts the rest instead of placing them.
+func TestStopAfterSystem(t *testing.T) {
+	tests := []struct {
+		name        string
+		snap        *fx
+		sc          Scenario
+		placed      []string
+		notReplaced int
+	}{
+		{
+			name:        "lose a zone: coredns moves, the app pod after it is only counted",
+			snap:        systemCluster(),
+			sc:          Scenario{Kind: LoseZone, Zone: "1"},
+			placed:      []string{"kube-system/coredns-0 aks-sys-0→aks-sys-1"},
+			notReplaced: 1,
+		},
+		{
+			name: "a system-critical app pod goes before a kube-system pod without priority, so it is placed",
+			snap: systemCluster().
+				pod("shop", "checkout-0", "aks-user-0", 200, 128, prio("system-cluster-critical")).
+				pod("kube-system", "ama-logs-rs-0", "aks-user-0", 100, 128),
+			sc: Scenario{Kind: LoseZone, Zone: "1"},
+			placed: []string{"kube-system/coredns-0 aks-sys-0→aks-sys-1", "shop/checkout-0 aks-user-0→aks-user-1",
+				"kube-system/ama-logs-rs-0 aks-user-0→aks-sys-2"},
+			notReplaced: 1,
+		},
+		{
+			name:   "lose the largest system node: nothing but kube-system there, nothing left out",
+			snap:   systemCluster(),
+			sc:     Scenario{Kind: LoseLargestNode, SystemOnly: true},
+			placed: []string{"kube-system/metrics-server-0 aks-sys-2→aks-sys-0"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			full, err := New(tt.snap.s).Apply(tt.sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sc := tt.sc
+			sc.StopAfterSystem = true
+			short, err := New(tt.snap.s).Apply(sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.placed, placed(short)); diff != "" {
+				t.Errorf("placements (-want +got):\n%s", diff)
+			}
+			if got := short.NotReplaced(); got != tt.notReplaced {
+				t.Errorf("NotReplaced() = %d, want %d", got, tt.notReplaced)
+			}
+			if got, want := len(placed(short))+len(short.Unplaced())+short.NotReplaced(),
+				len(placed(full))+len(full.Unplaced()); got != want {
+				t.Errorf("%d pods accounted for, the full simulation displaces %d", got, want)
+			}
+			for _, pl := range short.Placements() {
+				if !pl.Pod.System() {
+					continue
+				}
+				found := false
+				for _, f := range full.Placements() {
+					found = found || f == pl
+				}
+				if !found {
+					t.Errorf("%s lands on %s, but the full simulation puts it elsewhere", pl.Pod, pl.To)
+				}
+			}
+		})
+	}
+	t.Run("refused for voluntary scenarios", func(t *testing.T) {
+		_, err := New(systemCluster().s).Apply(Scenario{Kind: DrainNode, Node: "aks-sys-0", StopAfterSystem: true})
+		if err == nil || !strings.Contains(err.Error(), "stopAfterSystem applies to lose-largest-node and lose-zone only") {
+			t.Errorf("err = %v", err)
+		}
+	})
 }

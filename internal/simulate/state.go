@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	corev1 "k8s.io/api/core/v1"
@@ -21,7 +22,11 @@ type Sim struct {
 	byName  map[string]*node
 	pools   map[string]*snapshot.Pool
 	budgets []*budget
-	ds      []*dsTemplate
+	// nsBudgets are the budgets by namespace; nsPods the pods running when the Sim was built, by
+	// namespace, in snapshot order: what a budget can select.
+	nsBudgets map[string][]*budget
+	nsPods    map[string][]*pod
+	ds        []*dsTemplate
 	// pending counts pods that were unscheduled before any scenario.
 	pending     int
 	assumptions []string
@@ -33,6 +38,8 @@ type Sim struct {
 	antiList   *[]antiTerm
 	// antiMatchers are the parsed anti-affinity terms of pods; they never go stale.
 	antiMatchers map[memoKey]matcher
+	// stopAfterSystem is the running scenario's StopAfterSystem.
+	stopAfterSystem bool
 }
 
 // changed drops the memoised fit inputs: call it after any bind, unbind, node added or removed,
@@ -71,35 +78,63 @@ type node struct {
 }
 
 type pod struct {
+	// p is the snapshot's own pod (or a synthesized DaemonSet pod's copy): read, never written.
 	p    *snapshot.Pod
 	node *node
+	// core and aff are what the scheduler's predicates read, built on first use by sched: only
+	// the pods a scenario moves (and the DaemonSet pods of new nodes) ever need them, and building
+	// them for every pod of a 150,000-pod cluster on every New was most of its cost.
 	core *corev1.Pod
 	aff  nodeaffinity.RequiredNodeAffinity
 	prio int
 	ds   bool
-	// budgets are the PDBs that select the pod.
-	budgets []*budget
+	// budgets are the PDBs that select the pod, once budgetsDone (see Sim.budgetsOf).
+	budgets     []*budget
+	budgetsDone bool
 	// nodeSelectorMsg is fit's nodeSelector rejection, built on first use.
 	nodeSelectorMsg string
+	// tmpl is the pod's scheduling template key (see templateKey), built on first use.
+	tmpl string
 }
 
-// New builds a simulation from s. It reads only; every later change happens on copies.
+// sched builds what the predicates read, once.
+func (p *pod) sched() *pod {
+	if p.core == nil {
+		p.core = corePod(p.p)
+		p.aff = nodeaffinity.GetRequiredNodeAffinity(p.core)
+	}
+	return p
+}
+
+// New builds a simulation from s. It reads only; every later change happens on copies. It is
+// linear in pods with a handful of allocations per node and one for all pods: the headroom rules
+// build one Sim per scenario and per candidate fix.
 func New(s *snapshot.Snapshot) *Sim {
-	sim := &Sim{snap: s, byName: map[string]*node{}, pools: map[string]*snapshot.Pool{}, seen: map[string]bool{}}
+	sim := &Sim{snap: s, byName: make(map[string]*node, len(s.Nodes)), pools: map[string]*snapshot.Pool{}, seen: map[string]bool{}}
 	for i := range s.Pools {
 		p := s.Pools[i]
 		sim.pools[p.Name] = &p
 	}
+	nodes := make([]node, len(s.Nodes))
+	sim.nodes = make([]*node, 0, len(s.Nodes))
 	for i := range s.Nodes {
 		n := &s.Nodes[i]
-		sn := &node{name: n.Name, pool: n.Pool, zone: n.Zone, labels: n.Labels,
+		sn := &nodes[i]
+		*sn = node{name: n.Name, pool: n.Pool, zone: n.Zone, labels: n.Labels,
 			taints: append([]snapshot.Taint(nil), n.Taints...), alloc: n.Allocatable,
 			cordoned: n.Unschedulable, ready: n.IsReady(), from: "node status"}
 		sim.fillMaxPods(sn)
-		sim.addNode(sn)
+		sn.core = coreNode(sn.name, sn.labels, sn.taints)
+		sim.nodes = append(sim.nodes, sn)
+		sim.byName[sn.name] = sn
 	}
+	// One sort, not one per node: addNode keeps the order for nodes added later.
+	sort.SliceStable(sim.nodes, func(i, j int) bool { return sim.nodes[i].name < sim.nodes[j].name })
+	// Size every node's pod list first, so binding 150,000 pods does not grow thousands of slices.
+	on := make([]*node, len(s.Pods))
+	running := 0
 	for i := range s.Pods {
-		sp := s.Pods[i]
+		sp := &s.Pods[i]
 		switch {
 		case sp.IsFinished():
 			continue
@@ -107,11 +142,27 @@ func New(s *snapshot.Snapshot) *Sim {
 			sim.pending++
 			continue
 		}
-		n, ok := sim.byName[sp.NodeName]
-		if !ok {
+		if n, ok := sim.byName[sp.NodeName]; ok {
+			on[i] = n
+			n.used.Pods++ // a count for now; bind below adds the pods themselves
+			running++
+		}
+	}
+	for _, n := range sim.nodes {
+		n.pods = make([]*pod, 0, n.used.Pods)
+		n.used.Pods = 0
+	}
+	pods := make([]pod, 0, running)
+	sim.nsPods = map[string][]*pod{}
+	for i := range s.Pods {
+		if on[i] == nil {
 			continue
 		}
-		sim.bind(sim.newPod(&sp), n)
+		sp := &s.Pods[i]
+		pods = append(pods, pod{p: sp, prio: priorityOf(sp), ds: sp.IsDaemonSetPod()})
+		p := &pods[len(pods)-1]
+		sim.bind(p, on[i])
+		sim.nsPods[sp.Namespace] = append(sim.nsPods[sp.Namespace], p)
 	}
 	sim.budgets = newBudgets(sim)
 	sim.ds = dsTemplates(sim)
@@ -136,18 +187,17 @@ func (s *Sim) fillMaxPods(n *node) {
 	s.assume("node " + n.name + " reports no allocatable pods and its pool no maxPods: its pod count is not limited here")
 }
 
+// newPod wraps a pod the simulation made (a DaemonSet pod of a new node); sp must not change.
 func (s *Sim) newPod(sp *snapshot.Pod) *pod {
-	c := *sp
-	p := &pod{p: &c, core: corePod(&c), prio: priorityOf(&c), ds: c.IsDaemonSetPod()}
-	p.aff = nodeaffinity.GetRequiredNodeAffinity(p.core)
-	return p
+	return (&pod{p: sp, prio: priorityOf(sp), ds: sp.IsDaemonSetPod(), budgetsDone: true}).sched()
 }
 
 func (s *Sim) addNode(n *node) {
 	n.core = coreNode(n.name, n.labels, n.taints)
 	s.changed()
-	s.nodes = append(s.nodes, n)
-	sort.Slice(s.nodes, func(i, j int) bool { return s.nodes[i].name < s.nodes[j].name })
+	// insert in name order: re-sorting every node per added node made New quadratic
+	i := sort.Search(len(s.nodes), func(i int) bool { return s.nodes[i].name >= n.name })
+	s.nodes = slices.Insert(s.nodes, i, n)
 	s.byName[n.name] = n
 }
 
