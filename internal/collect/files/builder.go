@@ -101,6 +101,9 @@ type builder struct {
 	kube      map[snapshot.DataKind]*kindRead
 	podNS     map[string]bool
 
+	// fastMin is the smallest file readFile tries the fast path on.
+	fastMin int64
+
 	// A syspool snapshot is used as it is and must come alone.
 	snap               *snapshot.Snapshot
 	snapPath, firstDoc string

@@ -14,8 +14,8 @@
 // break the next run; named explicitly, it is an input error.
 //
 // Each file is read once and hashed as it is read; kubectl JSON lists are streamed item by item,
-// so a capture of a large cluster needs memory for one item at a time (a YAML document is held
-// whole). Anything wrong with the input is an *InputError naming the file and, where there is
+// so a capture of a large cluster needs memory for a few items at a time (a YAML document is held
+// whole). Large kubectl lists take the fast path of fastlist.go, which gives the same result. Anything wrong with the input is an *InputError naming the file and, where there is
 // one, the line and column; files about two different clusters are refused.
 package files
 
@@ -49,6 +49,8 @@ type Options struct {
 // Collector reads files into a snapshot.
 type Collector struct {
 	opts Options
+	// fastMin is the smallest file the fast path tries (fastMinSize; tests change it).
+	fastMin int64
 }
 
 var _ collect.Collector = (*Collector)(nil)
@@ -58,7 +60,7 @@ func New(opts Options) *Collector {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Collector{opts: opts}
+	return &Collector{opts: opts, fastMin: fastMinSize}
 }
 
 // Collect reads every file and returns the joined snapshot. Errors about the input are
@@ -70,6 +72,7 @@ func (c *Collector) Collect(ctx context.Context) (*snapshot.Snapshot, error) {
 		return nil, err
 	}
 	b := newBuilder()
+	b.fastMin = c.fastMin
 	var skipped []string
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {

@@ -69,6 +69,7 @@ func kubeKindOf(kind, apiVersion string) kubeKind {
 // decoded is one object of a kind syspool reads, converted.
 type decoded struct {
 	kind     kubeKind
+	typ      narrowType // as the whole object says
 	node     snapshot.Node
 	pod      snapshot.Pod
 	pdb      snapshot.PDB
@@ -85,24 +86,25 @@ func decodeAs(k kubeKind, unmarshal func(any) error) (decoded, error) {
 		if err := unmarshal(&n); err != nil {
 			return d, err
 		}
-		d.node = convertNode(n.toAPI())
+		d.typ, d.node = n.narrowType, convertNode(n.toAPI())
 	case kindPod:
 		var p narrowPod
 		if err := unmarshal(&p); err != nil {
 			return d, err
 		}
-		d.pod = convertPod(p.toAPI())
+		d.typ, d.pod = p.narrowType, convertPod(p.toAPI())
 	case kindPDB:
 		var p narrowPDB
 		if err := unmarshal(&p); err != nil {
 			return d, err
 		}
-		d.pdb = convertPDB(p.toAPI())
+		d.typ, d.pdb = p.narrowType, convertPDB(p.toAPI())
 	case kindDeployment, kindDaemonSet, kindStatefulSet:
 		var w narrowWorkload
 		if err := unmarshal(&w); err != nil {
 			return d, err
 		}
+		d.typ = w.narrowType
 		switch k {
 		case kindDeployment:
 			d.workload = ConvertDeployment(w.deployment())

@@ -16,6 +16,13 @@ import (
 // converters the API object they already know, and live collection (which gets API objects from
 // client-go) and files still share one conversion.
 
+// narrowType is read again by the fast path, which picks the narrow type from a quick look at the
+// first members and must agree with what a decode of the whole object says.
+type narrowType struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+}
+
 type narrowMeta struct {
 	Name              string                  `json:"name"`
 	Namespace         string                  `json:"namespace"`
@@ -67,7 +74,15 @@ func containerStatusesToAPI(cs []narrowContainerStatus) []corev1.ContainerStatus
 	return out
 }
 
+type podConditionLite struct {
+	Type    corev1.PodConditionType `json:"type"`
+	Status  corev1.ConditionStatus  `json:"status"`
+	Reason  string                  `json:"reason"`
+	Message string                  `json:"message"`
+}
+
 type narrowPod struct {
+	narrowType
 	Metadata narrowMeta `json:"metadata"`
 	Spec     struct {
 		NodeName                  string                            `json:"nodeName"`
@@ -82,13 +97,8 @@ type narrowPod struct {
 		Resources                 *corev1.ResourceRequirements      `json:"resources"`
 	} `json:"spec"`
 	Status struct {
-		Phase      corev1.PodPhase `json:"phase"`
-		Conditions []struct {
-			Type    corev1.PodConditionType `json:"type"`
-			Status  corev1.ConditionStatus  `json:"status"`
-			Reason  string                  `json:"reason"`
-			Message string                  `json:"message"`
-		} `json:"conditions"`
+		Phase                 corev1.PodPhase         `json:"phase"`
+		Conditions            []podConditionLite      `json:"conditions"`
 		ContainerStatuses     []narrowContainerStatus `json:"containerStatuses"`
 		InitContainerStatuses []narrowContainerStatus `json:"initContainerStatuses"`
 	} `json:"status"`
@@ -114,6 +124,7 @@ func (n *narrowPod) toAPI() *corev1.Pod {
 }
 
 type narrowNode struct {
+	narrowType
 	Metadata narrowMeta `json:"metadata"`
 	Spec     struct {
 		Unschedulable bool           `json:"unschedulable"`
@@ -148,6 +159,7 @@ func (n *narrowNode) toAPI() *corev1.Node {
 }
 
 type narrowPDB struct {
+	narrowType
 	Metadata narrowMeta `json:"metadata"`
 	Spec     struct {
 		MinAvailable   *intstr.IntOrString   `json:"minAvailable"`
@@ -173,6 +185,7 @@ func (n *narrowPDB) toAPI() *policyv1.PodDisruptionBudget {
 // narrowWorkload covers Deployments, DaemonSets and StatefulSets: the fields each reads are
 // disjoint or typed alike in all three.
 type narrowWorkload struct {
+	narrowType
 	Metadata narrowMeta `json:"metadata"`
 	Spec     struct {
 		Replicas *int32 `json:"replicas"`

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 )
 
 // fileReader reads one input file. It owns the decoding position; what the decoded objects mean is
@@ -36,7 +37,17 @@ func (b *builder) readFile(ctx context.Context, in inputFS, path string) error {
 	if err != nil {
 		return &InputError{Path: path, Msg: "cannot read: " + describeFSError(err), Err: err}
 	}
-	defer f.Close()
+	defer func() { f.Close() }()
+	if fastWorthIt(f, b.fastMin) {
+		err := b.readFast(ctx, f, path)
+		if !errors.Is(err, errDecline) {
+			return err
+		}
+		f.Close()
+		if f, err = in.fsys.Open(path); err != nil {
+			return &InputError{Path: path, Msg: "cannot read: " + describeFSError(err), Err: err}
+		}
+	}
 	h := sha256.New()
 	src := b.newSource(path)
 	r := &fileReader{ctx: ctx, path: path, b: b, src: src}
@@ -53,6 +64,15 @@ func (b *builder) readFile(ctx context.Context, in inputFS, path string) error {
 	}
 	src.sha256 = hex.EncodeToString(h.Sum(nil))
 	return nil
+}
+
+// fastMinSize is the smallest file the fast path of fastlist.go tries: below it, setting the fast
+// path up costs more than it saves. Tests lower it (Collector.fastMin) to run inputs both ways.
+const fastMinSize = 4 << 20
+
+func fastWorthIt(f fs.File, min int64) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode().IsRegular() && st.Size() >= min
 }
 
 func (r *fileReader) read(raw io.Reader) error {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -25,27 +26,41 @@ func TestStreamLargeList(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "pods.json")
 	size := writePodList(t, path, pods)
 
-	b := newBuilder()
-	if err := b.readFile(context.Background(), newInputFS(nil), path); err != nil {
-		t.Fatal(err)
-	}
-	s, err := b.finish(Options{Now: func() time.Time { return testNow }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(s.Pods) != pods {
-		t.Errorf("read %d pods; want %d", len(s.Pods), pods)
-	}
-	if got := s.Provenance.Sources[0].Objects[snapshot.KindPods]; got != pods {
-		t.Errorf("provenance counts %d pods; want %d", got, pods)
-	}
-	if !s.Coverage.Has(snapshot.KindPods) {
-		t.Errorf("pods coverage = %+v; want present and complete", s.Coverage[snapshot.KindPods])
-	}
-	kept := b.sources[0].peakKept
-	t.Logf("file %d bytes, at most %d bytes kept", size, kept)
-	if kept > 256<<10 || int64(kept) > size/50 {
-		t.Errorf("kept up to %d bytes of a %d-byte file; the list is not being streamed", kept, size)
+	// The exact path keeps one item at a time; the fast path one read chunk and the item that
+	// straddles its end (plus fastChunks chunks and a few batches in flight, also fixed sizes).
+	for _, tc := range []struct {
+		name    string
+		fastMin int64
+		limit   int
+	}{
+		{"exact", math.MaxInt64, 256 << 10},
+		{"fast", 0, fastChunkSize + 64<<10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBuilder()
+			b.fastMin = tc.fastMin
+			if err := b.readFile(context.Background(), newInputFS(nil), path); err != nil {
+				t.Fatal(err)
+			}
+			s, err := b.finish(Options{Now: func() time.Time { return testNow }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Pods) != pods {
+				t.Errorf("read %d pods; want %d", len(s.Pods), pods)
+			}
+			if got := s.Provenance.Sources[0].Objects[snapshot.KindPods]; got != pods {
+				t.Errorf("provenance counts %d pods; want %d", got, pods)
+			}
+			if !s.Coverage.Has(snapshot.KindPods) {
+				t.Errorf("pods coverage = %+v; want present and complete", s.Coverage[snapshot.KindPods])
+			}
+			kept := b.sources[0].peakKept
+			t.Logf("file %d bytes, at most %d bytes kept", size, kept)
+			if kept > tc.limit || int64(kept) > size/10 {
+				t.Errorf("kept up to %d bytes of a %d-byte file; the list is not being streamed", kept, size)
+			}
+		})
 	}
 }
 

@@ -1,0 +1,623 @@
+package files
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"runtime"
+	"sync"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
+)
+
+// The fast path reads the files that make up nearly all the bytes of a large cluster's capture:
+// `kubectl get pods -A -o json` and its siblings, one JSON object whose "items" list holds the
+// objects. encoding/json scans every byte at about 100 MB/s and the exact path scans each item
+// more than once (see docs/performance.md); here the file is read once, in chunks, with
+//
+//   - the sha256 computed on another goroutine while the chunks are parsed;
+//   - the items found by a structural scan that only tracks strings and brackets (kubectl's
+//     indentation, half the bytes, is skipped eight bytes at a time);
+//   - the items decoded in batches on every CPU with github.com/go-json-experiment/json (the
+//     module encoding/json/v2 comes from), into the narrow types of narrow.go, which validates
+//     each item completely and skips what no rule reads without building it;
+//   - the results handed to the builder in file order, so the snapshot is the same.
+//
+// It takes no decisions of its own about what the input means. Anything it is not sure of (another
+// shape of document, a syntax or type error, an item without a kind, a snapshot in the same run)
+// declines the whole file before the builder has seen any of it, and the exact path of stream.go
+// reads the file again, with its positions and messages. TestFastMatchesExact and
+// FuzzFastMatchesExact hold the two paths to the same result.
+
+// errDecline says the fast path leaves the file to the exact path.
+var errDecline = errors.New("fast path declined")
+
+const (
+	fastChunkSize = 1 << 20
+	fastChunks    = 6
+	// fastBatchBytes is how many bytes of items one worker decodes at a time: large enough that
+	// handing batches around costs nothing, small enough that memory stays flat.
+	fastBatchBytes = 512 << 10
+)
+
+// fastDecodeOptions make go-json-experiment accept exactly what encoding/json accepts on the exact
+// path: member names matched without regard to case (but not to dashes and underscores), the last of duplicate names winning, and
+// invalid UTF-8 replaced rather than refused.
+var fastDecodeOptions = jsonv2.JoinOptions(
+	jsonv2.MatchCaseInsensitiveNames(true),
+	jsonv1.MatchCaseSensitiveDelimiter(true),
+	jsontext.AllowDuplicateNames(true),
+	jsontext.AllowInvalidUTF8(true),
+)
+
+// readFast reads path through the fast path. It returns errDecline, having changed nothing, when
+// the exact path must read the file instead.
+func (b *builder) readFast(ctx context.Context, f io.Reader, path string) error {
+	if b.snapPath != "" {
+		return errDecline
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// reader -> hasher -> parser, with chunks recycled through free.
+	free := make(chan []byte, fastChunks)
+	for range fastChunks {
+		free <- make([]byte, fastChunkSize)
+	}
+	toHash := make(chan []byte, fastChunks)
+	toParse := make(chan []byte, fastChunks)
+	var readErr error
+	var sum []byte
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		defer close(toHash)
+		for {
+			var buf []byte
+			select {
+			case buf = <-free:
+			case <-ctx.Done():
+				return
+			}
+			n, err := io.ReadFull(f, buf)
+			if n > 0 {
+				toHash <- buf[:n]
+			}
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		defer close(toParse)
+		h := sha256.New()
+		for c := range toHash {
+			h.Write(c)
+			select {
+			case toParse <- c:
+			case <-ctx.Done():
+				// Keep draining so the reader can finish.
+			}
+		}
+		sum = h.Sum(nil)
+	}()
+
+	p := &fastParser{in: toParse, free: free, line: 1}
+	res, err := p.parse(ctx)
+	cancel()
+	for range toParse { // unblock the hasher when the parser stopped early
+	}
+	wg.Wait()
+	if readErr != nil {
+		return &InputError{Path: path, Msg: "cannot read: " + describeFSError(readErr), Err: readErr}
+	}
+	if err != nil {
+		return err
+	}
+	b.commitFast(path, res, hex.EncodeToString(sum), p.peak)
+	return nil
+}
+
+// fastResult is what a file held, in order, ready for the builder.
+type fastResult struct {
+	batches []*fastBatch
+}
+
+// fastItem is one list element: its bytes and where it starts.
+type fastItem struct {
+	raw       []byte
+	at        int64 // absolute offset of raw[0]
+	line      int   // line of raw[0]
+	lineStart int64 // offset at which that line starts
+}
+
+type fastBatch struct {
+	items []fastItem
+	out   []decoded
+	other []string // kind of each item that is not a kind syspool reads, "" otherwise
+	err   error
+	done  chan struct{}
+}
+
+// commitFast hands a file read by the fast path to the builder exactly as the exact path would:
+// one kubectl list, its items in order.
+func (b *builder) commitFast(path string, res *fastResult, sum string, peak int) {
+	src := b.newSource(path)
+	src.format = "json"
+	src.sha256 = sum
+	src.peakKept = peak
+	r := &fileReader{path: path, b: b, src: src, w: &window{}}
+	index := 0
+	for _, batch := range res.batches {
+		for i, it := range batch.items {
+			o := r.element(it.at, it.raw, "items", index)
+			index++
+			if b.firstDoc == "" {
+				b.firstDoc = path
+			}
+			src.kind("kubectl list")
+			if batch.other[i] != "" || batch.out[i].kind == kindOther {
+				src.ignore(batch.other[i])
+				continue
+			}
+			// The node checks place their findings in the file; a window over the item alone
+			// gives object.position what it needs.
+			*r.w = window{buf: it.raw, base: it.at, line: it.line, lineStart: it.lineStart}
+			b.add(o, batch.out[i])
+		}
+	}
+}
+
+// fastParser finds the items of a kubectl list in a stream of chunks.
+type fastParser struct {
+	in   <-chan []byte
+	free chan<- []byte
+	win  []byte // bytes at absolute offsets [base, base+len(win))
+	base int64
+	pos  int // next byte to look at, an index into win
+	eof  bool
+	peak int
+
+	// Newlines are counted up to lineOff: line is the line at lineOff, starting at lineStart.
+	line      int
+	lineStart int64
+	lineOff   int64
+}
+
+// fill appends the next chunk, first dropping the bytes before keep (an index into win). It
+// reports false at the end of the input.
+func (p *fastParser) fill(keep int) bool {
+	if p.eof {
+		return false
+	}
+	c, ok := <-p.in
+	if !ok {
+		p.eof = true
+		return false
+	}
+	if keep > 0 {
+		p.countLines(p.base + int64(keep))
+		n := copy(p.win, p.win[keep:])
+		p.win = p.win[:n]
+		p.base += int64(keep)
+		p.pos -= keep
+	}
+	p.win = append(p.win, c...)
+	p.free <- c[:cap(c)]
+	p.peak = max(p.peak, len(p.win))
+	return true
+}
+
+// countLines advances the line count to off, which must be within win.
+func (p *fastParser) countLines(off int64) {
+	if off <= p.lineOff {
+		return
+	}
+	seg := p.win[p.lineOff-p.base : off-p.base]
+	if k := bytes.Count(seg, []byte{'\n'}); k > 0 {
+		p.line += k
+		p.lineStart = p.lineOff + int64(bytes.LastIndexByte(seg, '\n')) + 1
+	}
+	p.lineOff = off
+}
+
+// skipBlank moves pos to the next byte that is not white space; false at the end of the input.
+func (p *fastParser) skipBlank() bool {
+	for {
+		for p.pos < len(p.win) {
+			if !isBlank(p.win[p.pos]) {
+				return true
+			}
+			p.pos++
+		}
+		if !p.fill(p.pos) {
+			return false
+		}
+	}
+}
+
+// next returns the next byte that is not white space, without consuming it.
+func (p *fastParser) next() (byte, bool) {
+	if !p.skipBlank() {
+		return 0, false
+	}
+	return p.win[p.pos], true
+}
+
+// value scans the JSON value at pos and returns its bytes (valid until the next fill). Only its
+// extent is found here; whoever uses the bytes validates them.
+func (p *fastParser) value() ([]byte, bool) {
+	if !p.skipBlank() {
+		return nil, false
+	}
+	start := p.pos
+	var s valueScan
+	i := start
+	for {
+		end, done := s.scan(p.win, i)
+		if done {
+			p.pos = end
+			return p.win[start:end], true
+		}
+		// The value goes on past the window: keep it whole and read more.
+		i = end - start
+		if !p.fill(start) {
+			return nil, false
+		}
+		start = 0
+	}
+}
+
+// valueScan finds where a JSON value ends, across calls as the window grows.
+type valueScan struct {
+	depth  int
+	inStr  bool
+	scalar bool
+}
+
+const eightSpaces = 0x2020202020202020
+
+// scan looks at b from i and returns the index just past the value and true, or len(b) and false
+// when b ends first. b must hold the value from its first byte, so that the backslashes before a
+// quote can be counted.
+func (s *valueScan) scan(b []byte, i int) (int, bool) {
+	for i < len(b) {
+		if s.inStr {
+			j := bytes.IndexByte(b[i:], '"')
+			if j < 0 {
+				return len(b), false
+			}
+			q := i + j
+			k := q
+			for b[k-1] == '\\' {
+				k--
+			}
+			i = q + 1
+			if (q-k)%2 == 0 {
+				s.inStr = false
+				if s.depth == 0 {
+					return i, true
+				}
+			}
+			continue
+		}
+		if s.scalar {
+			switch b[i] {
+			case ' ', '\t', '\r', '\n', ',', ']', '}', ':', '[', '{', '"':
+				return i, true
+			}
+			i++
+			continue
+		}
+		switch c := b[i]; c {
+		case '"':
+			s.inStr = true
+			i++
+		case '{', '[':
+			s.depth++
+			i++
+		case '}', ']':
+			s.depth--
+			i++
+			if s.depth <= 0 {
+				return i, true
+			}
+		case ' ':
+			i++
+			for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == eightSpaces {
+				i += 8
+			}
+		default:
+			if s.depth == 0 && !isBlank(c) {
+				s.scalar = true
+				continue
+			}
+			i++
+		}
+	}
+	if s.scalar {
+		return len(b), false
+	}
+	return len(b), false
+}
+
+// expect consumes c, the next byte that is not white space.
+func (p *fastParser) expect(c byte) bool {
+	got, ok := p.next()
+	if !ok || got != c {
+		return false
+	}
+	p.pos++
+	return true
+}
+
+// parse reads the top-level object. Everything but "items" is checked for syntax and skipped,
+// as the exact path skips it for a list; anything else than one object with a non-empty items
+// list declines.
+func (p *fastParser) parse(ctx context.Context) (*fastResult, error) {
+	if !p.fill(0) || !p.expect('{') {
+		return nil, errDecline
+	}
+	d := newFastDecoder(ctx)
+	defer d.stop()
+	streamed := false
+	first := true
+	for {
+		c, ok := p.next()
+		if !ok {
+			return nil, errDecline
+		}
+		if c == '}' {
+			p.pos++
+			break
+		}
+		if !first && !p.expect(',') {
+			return nil, errDecline
+		}
+		first = false
+		raw, ok := p.value()
+		var key string
+		if !ok || len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &key) != nil {
+			return nil, errDecline
+		}
+		if !p.expect(':') {
+			return nil, errDecline
+		}
+		c, ok = p.next()
+		if !ok {
+			return nil, errDecline
+		}
+		if (key == "items" || key == "value") && !streamed && c == '[' {
+			if key == "value" {
+				return nil, errDecline // an ARM list, small: the exact path reads it
+			}
+			p.pos++
+			n, err := p.items(ctx, d)
+			if err != nil {
+				return nil, err
+			}
+			if n == 0 {
+				return nil, errDecline // an empty list is judged by its kind, on the exact path
+			}
+			streamed = true
+			continue
+		}
+		raw, ok = p.value()
+		if !ok || !json.Valid(raw) {
+			return nil, errDecline
+		}
+	}
+	// One document only: a stream of them (`>>`) is the exact path's.
+	if p.skipBlank() || !streamed {
+		return nil, errDecline
+	}
+	return d.wait()
+}
+
+// items reads the elements of the list just opened, handing them to the decoder in batches.
+func (p *fastParser) items(ctx context.Context, d *fastDecoder) (int, error) {
+	n := 0
+	batch := &fastBatch{}
+	var arena []byte
+	send := func() error {
+		if len(batch.items) == 0 {
+			return nil
+		}
+		if err := d.submit(batch); err != nil {
+			return err
+		}
+		batch, arena = &fastBatch{}, nil
+		return ctx.Err()
+	}
+	for {
+		c, ok := p.next()
+		if !ok {
+			return n, errDecline
+		}
+		if c == ']' {
+			p.pos++
+			return n, send()
+		}
+		if n > 0 {
+			if c != ',' {
+				return n, errDecline
+			}
+			p.pos++
+			if c, ok = p.next(); !ok || c != '{' {
+				return n, errDecline
+			}
+		} else if c != '{' {
+			return n, errDecline
+		}
+		start := p.base + int64(p.pos)
+		raw, ok := p.value()
+		if !ok {
+			return n, errDecline
+		}
+		p.countLines(start)
+		if arena == nil {
+			arena = make([]byte, 0, max(fastBatchBytes, len(raw)))
+		}
+		if len(arena)+len(raw) > cap(arena) {
+			if err := send(); err != nil {
+				return n, err
+			}
+			arena = make([]byte, 0, max(fastBatchBytes, len(raw)))
+		}
+		from := len(arena)
+		arena = append(arena, raw...)
+		batch.items = append(batch.items, fastItem{raw: arena[from:len(arena):len(arena)], at: start, line: p.line, lineStart: p.lineStart})
+		n++
+	}
+}
+
+// fastDecoder decodes batches on every CPU and gives them back in the order they were submitted.
+type fastDecoder struct {
+	ctx     context.Context
+	work    chan *fastBatch
+	order   []*fastBatch
+	pending chan *fastBatch // submitted and not yet collected, in order: bounds memory
+	wg      sync.WaitGroup
+}
+
+func newFastDecoder(ctx context.Context) *fastDecoder {
+	workers := runtime.GOMAXPROCS(0)
+	d := &fastDecoder{ctx: ctx, work: make(chan *fastBatch, workers), pending: make(chan *fastBatch, 2*workers)}
+	d.wg.Add(workers)
+	for range workers {
+		go func() {
+			defer d.wg.Done()
+			for batch := range d.work {
+				batch.decode()
+				close(batch.done)
+			}
+		}()
+	}
+	return d
+}
+
+// submit queues a batch, first waiting for the oldest one when too many are in flight.
+func (d *fastDecoder) submit(b *fastBatch) error {
+	b.done = make(chan struct{})
+	if len(d.pending) == cap(d.pending) {
+		if err := d.collect(); err != nil {
+			return err
+		}
+	}
+	d.pending <- b
+	d.work <- b
+	return nil
+}
+
+// collect waits for the oldest batch in flight.
+func (d *fastDecoder) collect() error {
+	b := <-d.pending
+	<-b.done
+	if b.err != nil {
+		return errDecline
+	}
+	d.order = append(d.order, b)
+	return nil
+}
+
+func (d *fastDecoder) wait() (*fastResult, error) {
+	for len(d.pending) > 0 {
+		if err := d.collect(); err != nil {
+			return nil, err
+		}
+	}
+	return &fastResult{batches: d.order}, nil
+}
+
+// stop ends the workers; batches in flight finish first.
+func (d *fastDecoder) stop() {
+	close(d.work)
+	d.wg.Wait()
+}
+
+func (b *fastBatch) decode() {
+	b.out = make([]decoded, len(b.items))
+	b.other = make([]string, len(b.items))
+	for i, it := range b.items {
+		kind, apiVersion, ok := peekKind(it.raw)
+		if !ok {
+			b.err = errDecline
+			return
+		}
+		k := kubeKindOf(kind, apiVersion)
+		if k == kindOther {
+			b.other[i] = kind
+			continue
+		}
+		var d decoded
+		var err error
+		if k == kindPod {
+			var p narrowPod
+			if p, err = walkPod(it.raw); err == nil {
+				d = decoded{kind: k, typ: p.narrowType, pod: convertPod(p.toAPI())}
+			}
+		} else {
+			d, err = decodeAs(k, func(v any) error { return jsonv2.Unmarshal(it.raw, v, fastDecodeOptions) })
+		}
+		if err != nil || d.typ.Kind != kind || d.typ.APIVersion != apiVersion {
+			// A type error, or names the first look read otherwise than encoding/json does
+			// (another case, a duplicate): the exact path's to judge.
+			b.err = errDecline
+			return
+		}
+		b.out[i] = d
+	}
+	// The raw bytes are only needed again for the position of nodes.
+	for i := range b.items {
+		if b.out[i].kind != kindNode {
+			b.items[i].raw = nil
+		}
+	}
+}
+
+// peekKind reads the kind and apiVersion of an object. kubectl writes them first, so usually
+// nothing else is looked at. An object without a kind takes the list's, which is the exact
+// path's business.
+func peekKind(raw []byte) (kind, apiVersion string, ok bool) {
+	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return "", "", false
+	}
+	var haveKind, haveVersion bool
+	for dec.PeekKind() == '"' && !(haveKind && haveVersion) {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return "", "", false
+		}
+		switch name := tok.String(); name {
+		case "kind", "apiVersion":
+			v, err := dec.ReadToken()
+			if err != nil || v.Kind() != '"' {
+				return "", "", false
+			}
+			if name == "kind" {
+				kind, haveKind = v.String(), true
+			} else {
+				apiVersion, haveVersion = v.String(), true
+			}
+		default:
+			if dec.SkipValue() != nil {
+				return "", "", false
+			}
+		}
+	}
+	return kind, apiVersion, haveKind && kind != ""
+}

@@ -1,0 +1,203 @@
+package files
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/syspool/syspool/internal/gen"
+	"github.com/syspool/syspool/internal/snapshot"
+)
+
+// collectPath reads paths with the fast path tried on every file (fast) or on none.
+func collectPath(fsys fs.FS, fast bool, paths ...string) (*snapshot.Snapshot, error) {
+	c := New(Options{FS: fsys, Paths: paths, Now: func() time.Time { return testNow }})
+	c.fastMin = math.MaxInt64
+	if fast {
+		c.fastMin = 0
+	}
+	return c.Collect(context.Background())
+}
+
+// sameResult fails unless both reads gave the same snapshot, byte for byte once encoded, or the
+// same error.
+func sameResult(t *testing.T, fsys fs.FS, paths ...string) *snapshot.Snapshot {
+	t.Helper()
+	exact, exactErr := collectPath(fsys, false, paths...)
+	fast, fastErr := collectPath(fsys, true, paths...)
+	if exactErr != nil || fastErr != nil {
+		if exactErr == nil || fastErr == nil || exactErr.Error() != fastErr.Error() {
+			t.Fatalf("exact path: %v\nfast path: %v", exactErr, fastErr)
+		}
+		return nil
+	}
+	var a, b bytes.Buffer
+	if err := snapshot.Encode(&a, exact); err != nil {
+		t.Fatal(err)
+	}
+	if err := snapshot.Encode(&b, fast); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Fatalf("the fast path's snapshot differs from the exact path's:\nexact: %.2000s\nfast:  %.2000s", a.Bytes(), b.Bytes())
+	}
+	return exact
+}
+
+// TestFastMatchesExact reads every test input, and a generated cluster, both ways.
+func TestFastMatchesExact(t *testing.T) {
+	err := filepath.WalkDir("testdata", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, ".golden") || strings.HasSuffix(path, ".md") {
+			return err
+		}
+		t.Run(path, func(t *testing.T) { sameResult(t, osFS{}, path) })
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := gen.New(gen.Params{Nodes: 30, Pods: 600, Pools: 4, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := c.WriteDir(context.Background(), dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	s := sameResult(t, osFS{}, dir)
+	if len(s.Pods) != 600 || len(s.Nodes) != 30 {
+		t.Fatalf("read %d pods and %d nodes, want 600 and 30", len(s.Pods), len(s.Nodes))
+	}
+	// And the fast path did read the lists, rather than decline them all.
+	for _, name := range []string{"pods.json", "nodes.json", "pdbs.json", "workloads.json"} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := newBuilder()
+		if err := b.readFast(context.Background(), f, name); err != nil {
+			t.Errorf("%s: fast path: %v", name, err)
+		}
+		f.Close()
+	}
+}
+
+// TestFastDeclines lists inputs the fast path must leave to the exact path, and checks that the
+// result is still the exact path's.
+func TestFastDeclines(t *testing.T) {
+	pod := `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"n"},"spec":{"nodeName":"x"}}`
+	for name, doc := range map[string]string{
+		"two documents":      `{"kind":"List","items":[` + pod + `]}` + "\n" + `{"kind":"List","items":[` + pod + `]}`,
+		"syntax error":       `{"kind":"List","items":[` + pod + `,}]}`,
+		"bad item":           `{"kind":"List","items":[` + pod + `,{"apiVersion":"v1","kind":"Pod","spec":{"nodeName":5}}]}`,
+		"no kind":            `{"kind":"PodList","apiVersion":"v1","items":[{"metadata":{"name":"p"}}]}`,
+		"kind in other case": `{"kind":"List","items":[{"apiVersion":"v1","kind":"Pod","KIND":"Node","metadata":{"name":"p"}}]}`,
+		"duplicate kind":     `{"kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"kind":"Node"}]}`,
+		"value list":         `{"value":[]}`,
+		"empty list":         `{"kind":"NodeList","apiVersion":"v1","items":[]}`,
+		"item not an object": `{"kind":"List","items":[` + pod + `,5]}`,
+		"cut short":          `{"kind":"List","items":[` + pod,
+		"bad quantity":       `{"kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"lots"}}}]}}]}`,
+		"escaped quote":      `{"kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p\"}\\","namespace":"a\\\\"}}]}`,
+		"bom":                "\xef\xbb\xbf" + `{"kind":"List","items":[` + pod + `]}`,
+		"trailing garbage":   `{"kind":"List","items":[` + pod + `]} x`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			fsys := fstest.MapFS{"in.json": {Data: []byte(doc)}}
+			sameResult(t, fsys, "in.json")
+		})
+	}
+}
+
+// TestFastReadError names the file when it cannot be read to the end.
+func TestFastReadError(t *testing.T) {
+	b := newBuilder()
+	err := b.readFast(context.Background(), &failingReader{data: []byte(`{"kind":"List","items":[`)}, "in.json")
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Path != "in.json" || !strings.Contains(ie.Msg, "cannot read") {
+		t.Fatalf("got %v, want an InputError saying in.json cannot be read", err)
+	}
+}
+
+type failingReader struct{ data []byte }
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if len(f.data) == 0 {
+		return 0, errors.New("disk on fire")
+	}
+	n := copy(p, f.data)
+	f.data = f.data[n:]
+	return n, nil
+}
+
+// FuzzFastMatchesExact: whatever the bytes, the fast path gives the exact path's result.
+func FuzzFastMatchesExact(f *testing.F) {
+	addSeeds(f)
+	for _, s := range []string{
+		`{"apiVersion":"v1","items":[{"kind":"Pod","apiVersion":"v1","metadata":{"name":"p"}}],"kind":"List"}`,
+		`{"items":[{"kind":"Node","apiVersion":"v1","metadata":{"name":"n","labels":{"a":"b"}},"status":{"capacity":{"cpu":"2"}}}]}`,
+		`{"items":[{"kind":"Deployment","apiVersion":"apps/v1","metadata":{"name":"d"},"spec":{"replicas":2}},{"kind":"Service","apiVersion":"v1"}]}`,
+		`{"items":[{"kind":"PodDisruptionBudget","apiVersion":"policy/v1","metadata":{"name":"b"},"spec":{"maxUnavailable":"10%"}}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sameResult(t, fstest.MapFS{"in": {Data: data}}, "in")
+	})
+}
+
+// TestWalkPodMatchesUnmarshal: the hand walk of a pod gives what the library gives.
+func TestWalkPodMatchesUnmarshal(t *testing.T) {
+	c, err := gen.New(gen.Params{Nodes: 30, Pods: 600, Pools: 4, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := c.WriteDir(context.Background(), dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "pods.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Items []jsontext.Value `json:"items"`
+	}
+	if err := jsonv2.Unmarshal(data, &list); err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Items) != 600 {
+		t.Fatalf("%d items in pods.json, want 600", len(list.Items))
+	}
+	items := append(list.Items,
+		jsontext.Value(`{"kind":"Pod","spec":{"containers":[],"initContainers":null},"status":{"conditions":[]}}`),
+		jsontext.Value(`{"kind":"Pod","metadata":null,"spec":{"containers":[{"name":"a","resources":null}]},"status":{"conditions":null,"containerStatuses":[{"state":{"waiting":{"reason":"x"}}}]}}`),
+	)
+	for i, raw := range items {
+		want, wantErr := unmarshalPod(raw)
+		got, err := walkPod(raw)
+		if wantErr != nil || err != nil {
+			t.Fatalf("item %d: Unmarshal: %v; walk: %v", i, wantErr, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("item %d: walk gave\n%+v\nUnmarshal gave\n%+v", i, got, want)
+		}
+	}
+}
+
+func unmarshalPod(raw []byte) (narrowPod, error) {
+	var p narrowPod
+	err := jsonv2.Unmarshal(raw, &p, fastDecodeOptions)
+	return p, err
+}
