@@ -61,7 +61,7 @@ func Launch(ctx context.Context, bin, dir string, opts Options) (*ControlPlane, 
 	}
 
 	began := time.Now()
-	etcdURL, err := cp.startEtcd(ctx, filepath.Join(bin, "etcd"))
+	etcdURL, err := cp.startEtcd(ctx, filepath.Join(bin, "etcd"), opts.EtcdArgs)
 	if err != nil {
 		return fail(err, cp.etcd)
 	}
@@ -154,3 +154,15 @@ func (cp *ControlPlane) WriteKubeconfig(path, user string) error {
 	}
 	return nil
 }
+
+// Token returns the bearer token of user, for a client that reads no kubeconfig.
+func (cp *ControlPlane) Token(user string) (string, error) {
+	u, ok := cp.users[user]
+	if !ok {
+		return "", fmt.Errorf("unknown user %q; known users: %v", user, slices.Sorted(maps.Keys(cp.users)))
+	}
+	return u.token, nil
+}
+
+// CAPEM returns the certificates that the API server's serving certificate chains to.
+func (cp *ControlPlane) CAPEM() []byte { return bytes.Clone(cp.caPEM) }

@@ -40,6 +40,9 @@ type Options struct {
 	// APIServerArgs are appended to kube-apiserver's flags. Scalar flags given
 	// again override ours; list flags (--etcd-servers) append.
 	APIServerArgs []string
+	// EtcdArgs are appended to etcd's flags, such as a larger
+	// --quota-backend-bytes for a cluster of 150,000 pods.
+	EtcdArgs []string
 }
 
 // Env is a running etcd and kube-apiserver for the duration of one test.

@@ -17,7 +17,7 @@ import (
 
 // startEtcd starts etcd on two free loopback ports and returns its client URL
 // once /health answers.
-func (cp *ControlPlane) startEtcd(ctx context.Context, bin string) (string, error) {
+func (cp *ControlPlane) startEtcd(ctx context.Context, bin string, extra []string) (string, error) {
 	for attempt := 1; ; attempt++ {
 		ports, err := freePorts(2)
 		if err != nil {
@@ -38,6 +38,7 @@ func (cp *ControlPlane) startEtcd(ctx context.Context, bin string) (string, erro
 			"--unsafe-no-fsync",
 			"--log-level=warn",
 		}
+		args = append(args, extra...)
 		cp.etcd, err = startProcess("etcd", bin, args, filepath.Join(cp.dir, "etcd-"+strconv.Itoa(attempt)+".log"))
 		if err != nil {
 			return "", err

@@ -1,7 +1,8 @@
 // Package livetest helps tests prove that a live collection and an offline one agree: it serves
 // the same az captures the offline reader reads as ARM responses on a loopback TLS server, loads
 // kubectl captures into a real API server (internal/kubetest), and dumps an API server's objects
-// as `kubectl get -o json` would write them. It is imported by tests only.
+// as `kubectl get -o json` would write them. It is imported by tests, and by hack/livebench,
+// which serves a generated cluster's ARM side to the syspool it measures.
 package livetest
 
 import (
@@ -69,16 +70,27 @@ func (a *ARM) Calls(route string) int {
 // the resource envelope with the settings under properties, and a {"value": [...]} pool list.
 func ServeAz(t testing.TB, azShow, azPools []byte) *ARM {
 	t.Helper()
-	cluster, pools, err := AzToARM(azShow, azPools)
+	a, err := NewARM(azShow, azPools)
 	if err != nil {
 		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	return a
+}
+
+// NewARM is ServeAz outside a test (hack/livebench runs syspool against it); the caller closes
+// it.
+func NewARM(azShow, azPools []byte) (*ARM, error) {
+	cluster, pools, err := AzToARM(azShow, azPools)
+	if err != nil {
+		return nil, err
 	}
 	var head struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	}
 	if err := json.Unmarshal(cluster, &head); err != nil {
-		t.Fatal(err)
+		return nil, fmt.Errorf("read the cluster's id and name: %w", err)
 	}
 	a := &ARM{TenantID: "72f988bf-86f1-41af-91ab-2d7cd011db47", SubscriptionName: "Replay Subscription",
 		bodies: map[string][]byte{}, status: map[string]int{}, calls: map[string]int{}}
@@ -97,7 +109,7 @@ func ServeAz(t testing.TB, azShow, azPools []byte) *ARM {
 		"displayName": a.SubscriptionName, "state": "Enabled",
 	})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	a.bodies["cluster"], a.bodies["pools"], a.bodies["subscription"] = cluster, pools, sub
 	clusterPath := strings.ToLower("/subscriptions/" + a.SubscriptionID + "/resourceGroups/" + a.ResourceGroup +
@@ -130,10 +142,12 @@ func ServeAz(t testing.TB, azShow, azPools []byte) *ARM {
 		}
 		_, _ = w.Write(body)
 	}))
-	t.Cleanup(a.srv.Close)
 	a.URL = a.srv.URL
-	return a
+	return a, nil
 }
+
+// Close stops the server.
+func (a *ARM) Close() { a.srv.Close() }
 
 // armEnvelope are the members ARM keeps outside properties; az flattens the rest beside them.
 var armEnvelope = map[string]bool{"id": true, "name": true, "type": true, "location": true, "tags": true, "sku": true,
