@@ -4,6 +4,7 @@
 #   bash hack/bench.sh                 # 5,000 nodes, 150,000 pods, 40 pools: the AKS maximum
 #   bash hack/bench.sh --small         # 200 nodes, 6,000 pods, 10 pools: what CI runs
 #   bash hack/bench.sh --nodes N --pods N --pools N --seed N [--managed-fields] [--mem-limit GiB] [--regen]
+#   bash hack/bench.sh ... --offline-only | --live-only     # one half of the rows
 #
 # --managed-fields writes the pods as `kubectl get -o json --show-managed-fields` prints them,
 # with the managed fields an API server records (about 2.3 times the bytes).
@@ -15,13 +16,30 @@
 # generator planted (`aksgen --expect`); a wrong answer fails the script, an out-of-memory is
 # recorded as a result. docs/performance.md has the method and the numbers.
 #
+# The live rows run against the same cluster loaded into a real etcd and kube-apiserver on
+# loopback (hack/livebench up, binaries from hack/testbin.sh, which builds them on a clean
+# machine). For each, the API server's own peak memory during that measurement is recorded too:
+# its peak RSS (VmHWM) is reset through /proc/PID/clear_refs before the client starts and read
+# when it ends, and the rise is that peak less its RSS just before. Never is an unchunked LIST of
+# all pods sent: at full size it drives the API server into the OOM killer.
+#
+# Each row's wall time and peak RSS are printed as a ratio to its floor (the byte-moving floor
+# for the offline rows, the paged JSON LIST for the live ones) and to its peer (jq as users write
+# it for the offline audits, kubectl for syspool's live snapshot and the other way round).
+#
 # Rows:
 #   aksgen               generating the capture (only when it is not cached)
 #   floor                cat pods.json nodes.json | wc -c: reading the bytes, nothing else
 #   jq (document)        the audit below as users write it: jq parses pods.json whole
 #   jq (--stream)        the same audit over jq's streaming parser, one pod at a time
 #   syspool check        the offline audit of the same files (SP013/SP014 against the planted pods)
-#   live: ...            SLOTS: the same cluster loaded into a kube-apiserver (not wired yet)
+#   live: load           loading the cluster into the API server (hack/livebench up; not a client)
+#   live: paged LIST     the floor: GET /api/v1/pods?limit=500 following metadata.continue, JSON,
+#                        streamed through encoding/json and counted, nothing else (hack/pagedlist)
+#   live: syspool snapshot  `syspool snapshot` of the whole cluster through the live collectors,
+#                        ARM answered by a loopback replay of the capture (hack/livebench syspool);
+#                        checked by its counts and by SP013/SP014 over the snapshot, as planted
+#   live: kubectl -o wide   `kubectl get pods -A -o wide`, the kubectl of hack/testbin.sh
 # The check_* functions are called through measure's CHECK argument, and the single-quoted
 # strings are jq and sh programs, not shell:
 # shellcheck disable=SC2317,SC2016
@@ -29,10 +47,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=local
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 2; }
 
-nodes=5000 pods=150000 pools=40 seed=1 regen=0 mem_limit_gib='' mf=''
+nodes=5000 pods=150000 pools=40 seed=1 regen=0 mem_limit_gib='' mf='' offline=1 live=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--nodes) nodes=${2:?}; shift 2 ;;
@@ -43,6 +61,8 @@ while [ $# -gt 0 ]; do
 	--mem-limit) mem_limit_gib=${2:?}; shift 2 ;;
 	--regen) regen=1; shift ;;
 	--managed-fields) mf=--managed-fields; shift ;;
+	--offline-only) live=0; shift ;;
+	--live-only) offline=0; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" ;;
 	esac
@@ -71,26 +91,58 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/syspool-bench"
 gen_hash=$(cat internal/gen/*.go hack/aksgen/*.go | sha256sum | cut -c1-12)
 dir="$cache/nodes${nodes}-pods${pods}-pools${pools}-seed${seed}${mf:+-mf}-gen${gen_hash}"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+live_pid=''
+# The live control plane dies with hack/livebench (SIGTERM stops it; even a SIGKILL of livebench
+# takes etcd and kube-apiserver with it), so stopping that one process is enough.
+stop_live() {
+	if [ -n "$live_pid" ]; then
+		kill -TERM "$live_pid" 2>/dev/null || true
+		wait "$live_pid" 2>/dev/null || true
+		live_pid=''
+	fi
+}
+trap 'stop_live; rm -rf "$work"' EXIT
 
 go build -o "$work/aksgen" ./hack/aksgen
 "$work/aksgen" --nodes "$nodes" --pods "$pods" --pools "$pools" --seed "$seed" --expect >"$work/expect.json"
 
 rows=()
 failed=0
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+# Per row label: wall seconds and peak RSS in KiB, for the ratios; the servers' memory.
+declare -A secs=() kib=() server=()
+# Set while the live control plane runs: the processes whose memory each measurement records.
+apiserver_pid='' etcd_pid=''
+
+# proc_kib PID FIELD prints a /proc/PID/status field (VmRSS, VmHWM) in KiB.
+proc_kib() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
 
 # measure LABEL CHECK -- CMD...: runs CMD under GNU time with the memory cap, stdout to
 # $work/LABEL.out, and adds a table row. CHECK is a function that judges the output (prints the
-# result column, returns non-zero when the answer is wrong) or "-" for none.
+# result column, returns non-zero when the answer is wrong) or "-" for none. While the live
+# control plane runs, the peak memory of kube-apiserver and etcd during CMD is recorded as well.
 measure() {
 	local label=$1 check=$2
 	shift 3
 	local slug=${label//[^a-zA-Z0-9]/_}
-	local out="$work/$slug.out" tim="$work/$slug.time" status=0
+	local out="$work/$slug.out" tim="$work/$slug.time" status=0 p
+	local -A before=()
+	for p in $apiserver_pid $etcd_pid; do
+		# Writing 5 resets the peak RSS (VmHWM) to the current RSS (Linux 4.0 and later).
+		echo 5 >"/proc/$p/clear_refs" || die "cannot reset the peak RSS of process $p (/proc/$p/clear_refs)"
+		before[$p]=$(proc_kib "$p" VmRSS)
+	done
 	(ulimit -v $((mem_limit_gib * 1048576)) && exec /usr/bin/time -v -o "$tim" "$@") >"$out" 2>"$work/$slug.err" || status=$?
+	if [ -n "$apiserver_pid" ]; then
+		local a=$apiserver_pid e=$etcd_pid
+		server[$label]=$(awk -v ab="${before[$a]}" -v ap="$(proc_kib "$a" VmHWM)" -v eb="${before[$e]}" -v ep="$(proc_kib "$e" VmHWM)" \
+			'BEGIN {printf "%.0f (+%.0f) / %.0f (+%.0f)", ap / 1024, (ap - ab) / 1024, ep / 1024, (ep - eb) / 1024}')
+	fi
 	local wall rss result
-	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f s", s}' "$tim")
-	rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f MiB", $2 / 1024}' "$tim")
+	secs[$label]=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$tim")
+	kib[$label]=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tim")
+	wall=$(printf '%.2f s' "${secs[$label]}")
+	rss=$(awk -v k="${kib[$label]}" 'BEGIN {printf "%.0f MiB", k / 1024}')
 	if [ "$status" != 0 ]; then
 		if grep -qiE 'out of memory|cannot allocate|memory exhausted|bad_alloc' "$work/$slug.err"; then
 			result="out of memory (cap ${mem_limit_gib} GiB)"
@@ -104,10 +156,8 @@ measure() {
 		failed=1
 	fi
 	rows+=("$label|$wall|$rss|$result")
-	printf 'bench: %-22s %10s %12s  %s\n' "$label" "$wall" "$rss" "$result" >&2
+	printf 'bench: %-24s %10s %12s  %s%s\n' "$label" "$wall" "$rss" "$result" "${server[$label]:+; kube-apiserver / etcd MiB: ${server[$label]}}" >&2
 }
-
-slot() { rows+=("$1|-|-|SLOT: $2"); }
 
 # --- the capture ------------------------------------------------------------------------------
 if [ "$regen" = 1 ] || [ ! -f "$dir/.complete" ]; then
@@ -134,7 +184,7 @@ check_floor() {
 	fi
 	echo "$want bytes"
 }
-measure "floor" check_floor -- sh -c 'cat "$1" "$2" | wc -c' sh "$dir/pods.json" "$dir/nodes.json"
+[ "$offline" = 0 ] || measure "floor" check_floor -- sh -c 'cat "$1" "$2" | wc -c' sh "$dir/pods.json" "$dir/nodes.json"
 
 # --- jq -----------------------------------------------------------------------------------------
 # The audit, per pod, against the set of system nodes (nodes carrying the AKS label
@@ -179,8 +229,10 @@ check_audit() {
 	fi
 	echo "$(grep -c '^kube-system-off-system' "$1") kube-system off system + $(grep -c '^other-on-system' "$1") others on system nodes: as planted"
 }
-measure "jq (document)" check_audit -- jq -r --slurpfile nodes "$dir/nodes.json" -f "$work/audit-document.jq" "$dir/pods.json"
-measure "jq (--stream)" check_audit -- jq -rn --stream --slurpfile nodes "$dir/nodes.json" -f "$work/audit-stream.jq" "$dir/pods.json"
+if [ "$offline" = 1 ]; then
+	measure "jq (document)" check_audit -- jq -r --slurpfile nodes "$dir/nodes.json" -f "$work/audit-document.jq" "$dir/pods.json"
+	measure "jq (--stream)" check_audit -- jq -rn --stream --slurpfile nodes "$dir/nodes.json" -f "$work/audit-stream.jq" "$dir/pods.json"
+fi
 
 # --- syspool, offline -------------------------------------------------------------------------
 # The same audit from syspool's JSON report: SP013 (kube-system workloads off system nodes) and
@@ -202,32 +254,122 @@ check_syspool() {
 }
 # --fail-on none: findings are the point here, so exit 1 must not read as a failed run; exit 3
 # (some rules not evaluated) is accepted too.
-measure "syspool check" check_syspool -- sh -c '"$@"; rc=$?; [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]' sh \
+[ "$offline" = 0 ] || measure "syspool check" check_syspool -- sh -c '"$@"; rc=$?; [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]' sh \
 	"$work/syspool" check "$dir" -o json --fail-on none --now 2026-11-27
 
 # --- live -------------------------------------------------------------------------------------
-# SLOTS, to fill once the live collector lands. Start etcd and kube-apiserver from
-# hack/testbin.sh, load the same cluster with
-#   "$work/aksgen" --nodes "$nodes" --pods "$pods" --pools "$pools" --seed "$seed" --kubeconfig KUBECONFIG
-# (internal/gen.Load: bounded concurrency, statuses through the status subresource), then measure
-#   syspool snapshot (live)       the live collector's snapshot of the cluster
-#   kubectl get pods -A -o wide   what users run today
-#   paged JSON LIST               curl of /api/v1/pods?limit=500 following metadata.continue
-slot "live: syspool snapshot" "pending the live collector"
-slot "live: kubectl -o wide" "pending the live harness (load with aksgen --kubeconfig)"
-slot "live: paged LIST" "pending the live harness"
+# The same cluster in a real etcd and kube-apiserver: hack/livebench up loads it (internal/gen's
+# Load, as `aksgen --kubeconfig` does) and keeps them running until it is stopped.
+check_list() {
+	if ! grep -qx "$pods items in [0-9]* pages" "$1"; then
+		echo "WRONG: $(cat "$1"), want $pods items"
+		return 1
+	fi
+	cat "$1"
+}
+# The snapshot is judged by its counts (syspool prints them) and by SP013/SP014 over it, which
+# must name the planted workloads exactly as the offline row does. Only those two rules run (a
+# policy that disables the rest), so the check costs seconds at any size and is not measured.
+check_snapshot() {
+	local counts
+	counts=$(sed -n 's/^Wrote .*, \([0-9]*\) pools, \([0-9]*\) nodes, \([0-9]*\) pods from .*/\1 pools, \2 nodes, \3 pods/p' "$work/live__syspool_snapshot.err")
+	if [ "$counts" != "$pools pools, $nodes nodes, $pods pods" ]; then
+		echo "WRONG: the snapshot holds [$counts], want $pools pools, $nodes nodes, $pods pods"
+		return 1
+	fi
+	printf 'apiVersion: syspool.io/v1\nkind: Policy\ndisable: ["*"]\nenable: [SP013, SP014]\n' >"$work/sp013-sp014.yaml"
+	local rc=0
+	"$work/syspool" check "$work/live-snapshot.json" --policy "$work/sp013-sp014.yaml" -o json --fail-on none \
+		--now 2026-11-27 >"$work/live-check.json" 2>"$work/live-check.err" || rc=$?
+	if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then
+		echo "WRONG: syspool check of the live snapshot failed (exit $rc): $(head -c 160 "$work/live-check.err")"
+		return 1
+	fi
+	local found
+	found=$(check_syspool "$work/live-check.json") || { echo "$found"; return 1; }
+	echo "$counts; SP013/SP014 over it: $found"
+}
+check_kubectl() {
+	local got=$(($(wc -l <"$1") - 1))
+	if [ "$got" != "$pods" ]; then
+		echo "WRONG: $got pods listed, want $pods"
+		return 1
+	fi
+	echo "$got pods listed"
+}
+
+if [ "$live" = 1 ]; then
+	testbin=$(bash hack/testbin.sh | tail -n 1) || die "hack/testbin.sh could not build etcd, kube-apiserver and kubectl"
+	go build -o "$work/livebench" ./hack/livebench || die "build hack/livebench"
+	go build -o "$work/pagedlist" ./hack/pagedlist || die "build hack/pagedlist"
+	state="$work/live"
+	mkdir -p "$state"
+	"$work/livebench" up --testbin "$testbin" --state "$state" \
+		--nodes "$nodes" --pods "$pods" --pools "$pools" --seed "$seed" 2>"$work/livebench.log" &
+	live_pid=$!
+	printf 'bench: loading the cluster into kube-apiserver (log: %s)\n' "$work/livebench.log" >&2
+	while [ ! -f "$state/ready" ]; do
+		if ! kill -0 "$live_pid" 2>/dev/null; then
+			tail -n 30 "$work/livebench.log" >&2
+			die "hack/livebench up stopped before the cluster was loaded"
+		fi
+		sleep 1
+	done
+	apiserver_pid=$(cat "$state/apiserver.pid") etcd_pid=$(cat "$state/etcd.pid")
+	load_s=$(sed -n 's/^load_seconds=//p' "$state/ready")
+	grep -E '^livebench: (etcd ready|loaded)' "$work/livebench.log" >&2
+	rows+=("live: load|$(printf '%.2f s' "$load_s")|-|kube-apiserver RSS $(($(proc_kib "$apiserver_pid" VmRSS) / 1024)) MiB, etcd RSS $(($(proc_kib "$etcd_pid" VmRSS) / 1024)) MiB after loading (no client measured)")
+
+	# The ARM identity of the capture, which the replayed ARM answers for.
+	cluster_id=$(jq -r .id "$dir/cluster.json")
+	IFS=/ read -r _ _ subscription _ resource_group _ _ _ cluster_name <<<"$cluster_id"
+
+	measure "live: paged LIST" check_list -- "$work/pagedlist" --server "$(cat "$state/server")" \
+		--token-file "$state/token" --ca-file "$state/ca.crt" --limit 500
+	measure "live: syspool snapshot" check_snapshot -- "$work/livebench" syspool --az "$dir" -- snapshot \
+		--subscription "$subscription" -g "$resource_group" --cluster-name "$cluster_name" \
+		--kubeconfig "$state/kubeconfig" -f "$work/live-snapshot.json"
+	measure "live: kubectl -o wide" check_kubectl -- "$testbin/kubectl" --kubeconfig "$state/kubeconfig" get pods -A -o wide
+	stop_live
+	apiserver_pid='' etcd_pid=''
+fi
 
 # --- report -------------------------------------------------------------------------------------
+# ratio A B prints "wall / RSS" of row A as multiples of row B's, or nothing when either was not
+# measured (cached, out of memory, not run).
+ratio() {
+	[ -n "${secs[$1]:-}" ] && [ -n "${secs[$2]:-}" ] || return 0
+	awk -v a="${secs[$1]}" -v b="${secs[$2]}" -v ka="${kib[$1]}" -v kb="${kib[$2]}" \
+		'BEGIN {printf "%sx / %sx", (b > 0 ? sprintf("%.2f", a / b) : "inf"), sprintf("%.2f", ka / kb)}'
+}
+declare -A floor_of=([jq \(document\)]=floor [jq \(--stream\)]=floor [syspool check]=floor
+	[live: syspool snapshot]="live: paged LIST" [live: kubectl -o wide]="live: paged LIST")
+declare -A peer_of=([jq \(--stream\)]="jq (document)" [syspool check]="jq (document)"
+	[live: syspool snapshot]="live: kubectl -o wide" [live: kubectl -o wide]="live: syspool snapshot")
+
 printf '\n## syspool bench: %d nodes, %d pods, %d pools, seed %d%s\n\n' "$nodes" "$pods" "$pools" "$seed" "${mf:+, managed fields}"
-printf 'machine: %s CPUs (%s), %s memory, load average %s; jq %s; memory cap %s GiB\n' \
+printf 'machine: %s CPUs (%s), %s memory, load average %s at the start, %s at the end; jq %s; memory cap %s GiB\n' \
 	"$(nproc)" "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
-	"$(free -h | awk '/^Mem:/ {print $2}')" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(jq --version)" "$mem_limit_gib"
-printf 'capture: %s (pods.json %d bytes, %d bytes per pod; nodes.json %d bytes)\n\n' \
+	"$(free -h | awk '/^Mem:/ {print $2}')" "$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(jq --version)" "$mem_limit_gib"
+printf 'capture: %s (pods.json %d bytes, %d bytes per pod; nodes.json %d bytes)\n' \
 	"$dir" "$pods_bytes" $((pods_bytes / pods)) "$nodes_bytes"
-printf '| %-24s | %10s | %12s | %s\n' measurement "wall time" "peak RSS" result
-printf '|%s|%s|%s|%s\n' "$(printf -- '-%.0s' {1..26})" "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..14})" "--------"
+printf 'ratios are wall time / peak RSS as multiples of the floor (offline rows: floor; live rows: live: paged LIST) and of the peer named\n\n'
+printf '| %-24s | %10s | %10s | %-17s | %-38s | %-26s | %s\n' measurement "wall time" "peak RSS" "vs floor" "vs peer" \
+	"kube-apiserver / etcd MiB" result
+printf '|%s|%s|%s|%s|%s|%s|%s\n' "$(printf -- '-%.0s' {1..26})" "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..12})" \
+	"$(printf -- '-%.0s' {1..19})" "$(printf -- '-%.0s' {1..40})" "$(printf -- '-%.0s' {1..28})" "--------"
 for row in "${rows[@]}"; do
 	IFS='|' read -r label wall rss result <<<"$row"
-	printf '| %-24s | %10s | %12s | %s\n' "$label" "$wall" "$rss" "$result"
+	vs_floor='' vs_peer=''
+	[ -z "${floor_of[$label]:-}" ] || vs_floor=$(ratio "$label" "${floor_of[$label]}")
+	if [ -n "${peer_of[$label]:-}" ]; then
+		vs_peer=$(ratio "$label" "${peer_of[$label]}")
+		[ -z "$vs_peer" ] || vs_peer="$vs_peer ${peer_of[$label]#live: }"
+	fi
+	printf '| %-24s | %10s | %10s | %-17s | %-38s | %-26s | %s\n' "$label" "$wall" "$rss" "$vs_floor" "$vs_peer" \
+		"${server[$label]:-}" "$result"
 done
+if [ "$live" = 1 ]; then
+	printf '\nkube-apiserver / etcd MiB: each server'"'"'s peak RSS during the measurement (its VmHWM, reset just before), with the rise over its RSS just before in parentheses.\n'
+fi
 exit "$failed"
