@@ -59,7 +59,8 @@ func checkSP040(c *rule.Context) []rule.Result {
 	if res, ok := noReadySystemNode(c); ok {
 		return res
 	}
-	o, err := simulate.New(c.Snap).Apply(simulate.Scenario{Kind: simulate.LoseLargestNode, SystemOnly: true, StopAfterSystem: true})
+	base := simulate.Prepare(c.Snap)
+	o, err := base.New().Apply(simulate.Scenario{Kind: simulate.LoseLargestNode, SystemOnly: true, StopAfterSystem: true})
 	if err != nil {
 		return []rule.Result{{Status: rule.Error, Resource: clusterResource(c), Message: "cannot simulate the loss: " + err.Error()}}
 	}
@@ -76,7 +77,7 @@ func checkSP040(c *rule.Context) []rule.Result {
 	r.Status = rule.Fail
 	r.Message = fmt.Sprintf("after losing %s, the largest system node, %s: %s",
 		lost, findNoNode(len(bad)), unplacedHeadline(bad))
-	r.Fix = headroomFix(c, pool, func(s *simulate.Sim) *simulate.Outcome {
+	r.Fix = headroomFix(c, base, pool, func(s *simulate.Sim) *simulate.Outcome {
 		out, err := s.Apply(simulate.Scenario{Kind: simulate.LoseLargestNode, SystemOnly: true, StopAfterSystem: true})
 		if err != nil {
 			return nil
@@ -110,14 +111,15 @@ func poolOfNode(c *rule.Context, node string, pools []*snapshot.Pool) *snapshot.
 
 // headroomFix proposes the smallest scale-up of pool (one to five more nodes) after which the
 // scenario leaves no kube-system pod without a node, or one more node when none does; never
-// below the node floor, so that running it after SP006's fix does not undo that one.
-func headroomFix(c *rule.Context, pool *snapshot.Pool, scenario func(*simulate.Sim) *simulate.Outcome) string {
+// below the node floor, so that running it after SP006's fix does not undo that one. Each try
+// starts from base, the rule's prepared snapshot.
+func headroomFix(c *rule.Context, base *simulate.Base, pool *snapshot.Pool, scenario func(*simulate.Sim) *simulate.Outcome) string {
 	n, ok := pool.EffectiveMinNodes()
 	if !ok {
 		n = len(c.Index.NodesOf(pool.Name))
 	}
 	for add := 1; add <= 5; add++ {
-		sim := simulate.New(c.Snap)
+		sim := base.New()
 		if _, err := sim.Apply(simulate.Scenario{Kind: simulate.ScalePool, Pool: pool.Name, Count: len(c.Index.NodesOf(pool.Name)) + add}); err != nil {
 			break
 		}

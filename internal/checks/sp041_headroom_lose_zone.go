@@ -54,8 +54,9 @@ func checkSP041(c *rule.Context) []rule.Result {
 			Evidence: []rule.Evidence{ev("zones", orNone(zones))}}}
 	}
 	var out []rule.Result
+	base := simulate.Prepare(c.Snap)
 	for _, z := range zones {
-		o, err := simulate.New(c.Snap).Apply(simulate.Scenario{Kind: simulate.LoseZone, Zone: z, StopAfterSystem: true})
+		o, err := base.New().Apply(simulate.Scenario{Kind: simulate.LoseZone, Zone: z, StopAfterSystem: true})
 		res := rule.Result{Resource: rule.Resource{Kind: "zone", Name: z}}
 		if err != nil {
 			res.Status, res.Message = rule.Error, "cannot simulate the loss of zone "+z+": "+err.Error()
@@ -77,7 +78,7 @@ func checkSP041(c *rule.Context) []rule.Result {
 			plural(len(o.RemovedNodes), "node", "nodes"), findNoNode(len(bad)), unplacedHeadline(bad))
 		pool := largestSystemPoolIn(c, pools, z)
 		zone := z
-		res.Fix = headroomFix(c, pool, func(s *simulate.Sim) *simulate.Outcome {
+		res.Fix = headroomFix(c, base, pool, func(s *simulate.Sim) *simulate.Outcome {
 			o, err := s.Apply(simulate.Scenario{Kind: simulate.LoseZone, Zone: zone, StopAfterSystem: true})
 			if err != nil {
 				return nil

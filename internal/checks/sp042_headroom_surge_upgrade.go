@@ -40,6 +40,7 @@ func checkSP042(c *rule.Context) []rule.Result {
 		return res
 	}
 	var out []rule.Result
+	var base *simulate.Base // prepared on first use: a rule that skips every pool reads nothing
 	for _, p := range pools {
 		r := rule.Result{Resource: poolResource(p)}
 		if len(c.Index.NodesOf(p.Name)) == 0 {
@@ -47,7 +48,10 @@ func checkSP042(c *rule.Context) []rule.Result {
 			out = append(out, r)
 			continue
 		}
-		o, err := simulate.New(c.Snap).Apply(simulate.Scenario{Kind: simulate.SurgeUpgrade, Pool: p.Name})
+		if base == nil {
+			base = simulate.Prepare(c.Snap)
+		}
+		o, err := base.New().Apply(simulate.Scenario{Kind: simulate.SurgeUpgrade, Pool: p.Name})
 		if err != nil {
 			// AKS refuses these settings outright (SP028 reports them): the upgrade cannot start.
 			r.Status, r.Message = rule.Fail, "System pool "+p.Name+" cannot be upgraded as configured: "+err.Error()

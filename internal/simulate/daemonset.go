@@ -1,7 +1,8 @@
 package simulate
 
 import (
-	"sort"
+	"slices"
+	"strings"
 
 	corev1helpers "k8s.io/component-helpers/scheduling/corev1"
 
@@ -15,30 +16,34 @@ type dsTemplate struct {
 }
 
 // dsTemplates picks, per DaemonSet, the pod with the largest requests, so the overhead charged to
-// a new node is never below what an existing node shows.
-func dsTemplates(s *Sim) []*dsTemplate {
-	best := map[string]*snapshot.Pod{}
-	var keys []string
-	for _, n := range s.nodes {
-		for _, p := range n.pods {
-			if !p.ds {
-				continue
-			}
-			k := p.p.Namespace + "/" + p.p.Owner.Name
-			cur, ok := best[k]
-			if !ok {
-				keys = append(keys, k)
-			}
-			if !ok || p.p.Requests.MilliCPU > cur.Requests.MilliCPU ||
-				(p.p.Requests.MilliCPU == cur.Requests.MilliCPU && p.p.Requests.MemoryBytes > cur.Requests.MemoryBytes) {
-				best[k] = p.p
-			}
+// a new node is never below what an existing node shows; among equal ones, the pod on the node
+// first by name, then first in the snapshot.
+func (b *Base) dsTemplates() []*dsTemplate {
+	type key struct{ ns, owner string }
+	best := map[key]int{}
+	var keys []key
+	for i := range b.pods {
+		p := &b.pods[i]
+		if !p.ds {
+			continue
+		}
+		k := key{p.p.Namespace, p.p.Owner.Name}
+		j, ok := best[k]
+		if !ok {
+			keys = append(keys, k)
+			best[k] = i
+			continue
+		}
+		cur := b.pods[j].p
+		if r, c := p.p.Requests, cur.Requests; r.MilliCPU > c.MilliCPU || (r.MilliCPU == c.MilliCPU &&
+			(r.MemoryBytes > c.MemoryBytes || r.MemoryBytes == c.MemoryBytes && b.podNode[i] < b.podNode[j])) {
+			best[k] = i
 		}
 	}
-	sort.Strings(keys)
+	slices.SortFunc(keys, func(x, y key) int { return strings.Compare(x.ns+"/"+x.owner, y.ns+"/"+y.owner) })
 	out := make([]*dsTemplate, 0, len(keys))
 	for _, k := range keys {
-		c := *best[k]
+		c := *b.pods[best[k]].p
 		c.NodeName = ""
 		c.RequiredNodeAffinity = withoutNodeName(c.RequiredNodeAffinity)
 		out = append(out, &dsTemplate{pod: &c})

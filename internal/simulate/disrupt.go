@@ -48,19 +48,15 @@ func (s *Sim) disrupt(batch []*node, only []*pod, how disruption) Batch {
 			}
 		}
 	}
-	sortForPlacement(moving)
 	// With stopAfterSystem, only the pods up to the last kube-system pod in placement order are
 	// re-placed: placement is greedy and never revisits a pod, so the pods after it cannot take
-	// room from any kube-system pod, and the scenario is asked only about those.
-	place := len(moving)
+	// room from any kube-system pod. They are split off before sorting (losing a zone displaces
+	// tens of thousands of them), unbound and counted.
+	var rest []*pod
 	if s.stopAfterSystem {
-		place = 0
-		for i, p := range moving {
-			if p.p.Namespace == snapshot.NamespaceKubeSystem {
-				place = i + 1
-			}
-		}
+		moving, rest = afterSystem(moving)
 	}
+	sortForPlacement(moving)
 
 	held := map[*pod]bool{}
 	if how == evict {
@@ -68,7 +64,7 @@ func (s *Sim) disrupt(batch []*node, only []*pod, how disruption) Batch {
 	}
 	from := map[*pod]*node{}
 	var evicted []*pod
-	for i, p := range moving {
+	for _, p := range moving {
 		if held[p] {
 			continue
 		}
@@ -79,11 +75,25 @@ func (s *Sim) disrupt(batch []*node, only []*pod, how disruption) Batch {
 			// already on its way out; its controller has made a replacement
 		case p.p.Owner.Name == "":
 			b.Lost = append(b.Lost, p.ref())
-		case i >= place:
-			b.NotReplaced++
 		default:
 			evicted = append(evicted, p)
 		}
+	}
+	// every pod of rest sorts after every pod of moving: its bare pods are lost after theirs
+	var restLost []*pod
+	for _, p := range rest {
+		s.unbind(p)
+		switch {
+		case p.p.Terminating:
+		case p.p.Owner.Name == "":
+			restLost = append(restLost, p)
+		default:
+			b.NotReplaced++
+		}
+	}
+	sortForPlacement(restLost)
+	for _, p := range restLost {
+		b.Lost = append(b.Lost, p.ref())
 	}
 	pl := s.newPlacer(away)
 	failed := map[*pod]Unplaced{}
@@ -107,6 +117,26 @@ func (s *Sim) disrupt(batch []*node, only []*pod, how disruption) Batch {
 		}
 	}
 	return b
+}
+
+// afterSystem splits off the pods that sortForPlacement puts after every kube-system pod: those
+// outside kube-system whose priority is not above the lowest of the kube-system pods' (at equal
+// priority, kube-system goes first). Without a kube-system pod, that is all of them.
+func afterSystem(ps []*pod) (keep, rest []*pod) {
+	lowest, found := 0, false
+	for _, p := range ps {
+		if p.p.Namespace == snapshot.NamespaceKubeSystem && (!found || p.prio < lowest) {
+			lowest, found = p.prio, true
+		}
+	}
+	for _, p := range ps {
+		if p.p.Namespace == snapshot.NamespaceKubeSystem || (found && p.prio > lowest) {
+			keep = append(keep, p)
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	return keep, rest
 }
 
 // holdUnevictable keeps on their nodes the pods the eviction API refuses outright: pods selected

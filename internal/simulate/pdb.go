@@ -27,51 +27,50 @@ type budget struct {
 	unhealthyDone bool
 }
 
-// newBudgets resolves every PDB. The PDB's status is the authority when the capture has one;
-// without it, the figures are computed the way the disruption controller does, from the pods in
-// the snapshot. Which pods a budget selects is worked out only when it matters (budgetsOf,
-// unhealthyOf): matching every PDB's selector against its namespace's pods on every New was
+// prepareBudgets resolves every PDB. The PDB's status is the authority when the capture has
+// one; without it, the figures are computed the way the disruption controller does, from the pods
+// in the snapshot. Which pods a budget selects is worked out only when it matters (budgetsOf,
+// unhealthyOf): matching every PDB's selector against its namespace's pods for every Sim was
 // O(PDBs × pods per namespace), most of a 150,000-pod cluster's simulation time, for the few
 // pods a scenario moves.
-func newBudgets(s *Sim) []*budget {
-	out := make([]*budget, 0, len(s.snap.PDBs))
-	s.nsBudgets = map[string][]*budget{}
-	for i := range s.snap.PDBs {
-		d := &s.snap.PDBs[i]
-		b := &budget{ref: d.Namespace + "/" + d.Name, ns: d.Namespace}
+func (b *Base) prepareBudgets(assume func(string)) []budget {
+	out := make([]budget, 0, len(b.snap.PDBs))
+	for i := range b.snap.PDBs {
+		d := &b.snap.PDBs[i]
+		bu := budget{ref: d.Namespace + "/" + d.Name, ns: d.Namespace}
 		sel, ok := selector(d.Selector)
 		if !ok {
-			s.assume("the selector of PDB " + b.ref + " does not parse; it selects no pods")
+			assume("the selector of PDB " + bu.ref + " does not parse; it selects no pods")
 		}
-		b.sel = sel
+		bu.sel = sel
 		switch {
 		case d.MinAvailable != "":
-			b.spec = "minAvailable " + d.MinAvailable
+			bu.spec = "minAvailable " + d.MinAvailable
 		case d.MaxUnavailable != "":
-			b.spec = "maxUnavailable " + d.MaxUnavailable
+			bu.spec = "maxUnavailable " + d.MaxUnavailable
 		default:
-			b.spec = "no minAvailable or maxUnavailable"
+			bu.spec = "no minAvailable or maxUnavailable"
 		}
 		if d.ExpectedPods > 0 || d.CurrentHealthy > 0 || d.DesiredHealthy > 0 {
-			b.healthy, b.desired, b.expected, b.allowed = int(d.CurrentHealthy), int(d.DesiredHealthy),
+			bu.healthy, bu.desired, bu.expected, bu.allowed = int(d.CurrentHealthy), int(d.DesiredHealthy),
 				int(d.ExpectedPods), int(d.DisruptionsAllowed)
-			b.from = "PDB status"
+			bu.from = "PDB status"
 		} else {
-			b.computeFrom(d, s.selected(b))
-			s.assume("PDB " + b.ref + " has no status in the capture; its budget is computed from the captured pods")
+			bu.computeFrom(d, b.selected(&bu, b.pods))
+			assume("PDB " + bu.ref + " has no status in the capture; its budget is computed from the captured pods")
 		}
-		s.nsBudgets[d.Namespace] = append(s.nsBudgets[d.Namespace], b)
-		out = append(out, b)
+		out = append(out, bu)
 	}
 	return out
 }
 
-// selected returns the pods b selects among those running when the Sim was built (a PDB selects
-// pods of its own namespace only), in snapshot order.
-func (s *Sim) selected(b *budget) []*pod {
+// selected returns the pods of all (the Base's pods or a Sim's copies of them) that bu selects
+// among those running when the snapshot was captured (a PDB selects pods of its own namespace
+// only), in snapshot order.
+func (b *Base) selected(bu *budget, all []pod) []*pod {
 	var out []*pod
-	for _, p := range s.nsPods[b.ns] {
-		if b.sel.Matches(labels.Set(p.p.Labels)) {
+	for _, k := range b.nsPods[bu.ns] {
+		if p := &all[k]; bu.sel.Matches(labels.Set(p.p.Labels)) {
 			out = append(out, p)
 		}
 	}
@@ -97,7 +96,7 @@ func (s *Sim) budgetsOf(p *pod) []*budget {
 func (s *Sim) unhealthyOf(b *budget) []string {
 	if !b.unhealthyDone {
 		b.unhealthyDone = true
-		for _, p := range s.selected(b) {
+		for _, p := range s.base.selected(b, s.all) {
 			if !p.p.Ready || p.p.Terminating {
 				b.unhealthy = append(b.unhealthy, p.p.Namespace+"/"+p.p.Name)
 			}

@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -141,6 +142,14 @@ func (pl *placer) template(p *pod) *template {
 		}
 		t.cands = append(t.cands, candidate{n: n, sc: pl.s.staticScore(p, n)})
 	}
+	// Best static score first (node order within), so placeOne can stop after the first group
+	// that has a feasible node: a kube-system pod tries the system nodes, not all 5,000.
+	slices.SortStableFunc(t.cands, func(a, b candidate) int {
+		if a.sc.notSystem != b.sc.notSystem {
+			return a.sc.notSystem - b.sc.notSystem
+		}
+		return a.sc.preferTaint - b.sc.preferTaint
+	})
 	pl.tmpls[p.tmpl] = t
 	return t
 }
@@ -153,6 +162,9 @@ func (pl *placer) placeOne(p *pod) *node {
 	var bestScore score
 	for i := range t.cands {
 		c := &t.cands[i]
+		if best != nil && (c.sc.notSystem != bestScore.notSystem || c.sc.preferTaint != bestScore.preferTaint) {
+			break // a worse static score: no node from here on can beat best (see score.better)
+		}
 		if _, ok := pl.s.dynamicFit(p, c.n); !ok {
 			continue
 		}

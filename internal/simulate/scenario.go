@@ -199,8 +199,8 @@ func (s *Sim) loseZone(sc Scenario) (*Outcome, error) {
 	}
 	o := &Outcome{Summary: fmt.Sprintf("lose zone %s: %d node(s) of every pool in it fail together", sc.Zone, len(lost))}
 	o.Batches = []Batch{s.disrupt(lost, nil, lose)}
+	s.removeNodes(lost)
 	for _, n := range lost {
-		s.removeNode(n)
 		o.RemovedNodes = append(o.RemovedNodes, n.name)
 	}
 	return o, nil

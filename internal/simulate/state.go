@@ -1,7 +1,6 @@
 package simulate
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 
@@ -22,11 +21,12 @@ type Sim struct {
 	byName  map[string]*node
 	pools   map[string]*snapshot.Pool
 	budgets []*budget
-	// nsBudgets are the budgets by namespace; nsPods the pods running when the Sim was built, by
-	// namespace, in snapshot order: what a budget can select.
+	// nsBudgets are the budgets by namespace.
 	nsBudgets map[string][]*budget
-	nsPods    map[string][]*pod
 	ds        []*dsTemplate
+	// base is what the Sim started from; all[i] is the Sim's copy of base.pods[i].
+	base *Base
+	all  []pod
 	// pending counts pods that were unscheduled before any scenario.
 	pending     int
 	assumptions []string
@@ -106,86 +106,9 @@ func (p *pod) sched() *pod {
 	return p
 }
 
-// New builds a simulation from s. It reads only; every later change happens on copies. It is
-// linear in pods with a handful of allocations per node and one for all pods: the headroom rules
-// build one Sim per scenario and per candidate fix.
-func New(s *snapshot.Snapshot) *Sim {
-	sim := &Sim{snap: s, byName: make(map[string]*node, len(s.Nodes)), pools: map[string]*snapshot.Pool{}, seen: map[string]bool{}}
-	for i := range s.Pools {
-		p := s.Pools[i]
-		sim.pools[p.Name] = &p
-	}
-	nodes := make([]node, len(s.Nodes))
-	sim.nodes = make([]*node, 0, len(s.Nodes))
-	for i := range s.Nodes {
-		n := &s.Nodes[i]
-		sn := &nodes[i]
-		*sn = node{name: n.Name, pool: n.Pool, zone: n.Zone, labels: n.Labels,
-			taints: append([]snapshot.Taint(nil), n.Taints...), alloc: n.Allocatable,
-			cordoned: n.Unschedulable, ready: n.IsReady(), from: "node status"}
-		sim.fillMaxPods(sn)
-		sn.core = coreNode(sn.name, sn.labels, sn.taints)
-		sim.nodes = append(sim.nodes, sn)
-		sim.byName[sn.name] = sn
-	}
-	// One sort, not one per node: addNode keeps the order for nodes added later.
-	sort.SliceStable(sim.nodes, func(i, j int) bool { return sim.nodes[i].name < sim.nodes[j].name })
-	// Size every node's pod list first, so binding 150,000 pods does not grow thousands of slices.
-	on := make([]*node, len(s.Pods))
-	running := 0
-	for i := range s.Pods {
-		sp := &s.Pods[i]
-		switch {
-		case sp.IsFinished():
-			continue
-		case sp.NodeName == "":
-			sim.pending++
-			continue
-		}
-		if n, ok := sim.byName[sp.NodeName]; ok {
-			on[i] = n
-			n.used.Pods++ // a count for now; bind below adds the pods themselves
-			running++
-		}
-	}
-	for _, n := range sim.nodes {
-		n.pods = make([]*pod, 0, n.used.Pods)
-		n.used.Pods = 0
-	}
-	pods := make([]pod, 0, running)
-	sim.nsPods = map[string][]*pod{}
-	for i := range s.Pods {
-		if on[i] == nil {
-			continue
-		}
-		sp := &s.Pods[i]
-		pods = append(pods, pod{p: sp, prio: priorityOf(sp), ds: sp.IsDaemonSetPod()})
-		p := &pods[len(pods)-1]
-		sim.bind(p, on[i])
-		sim.nsPods[sp.Namespace] = append(sim.nsPods[sp.Namespace], p)
-	}
-	sim.budgets = newBudgets(sim)
-	sim.ds = dsTemplates(sim)
-	if sim.pending > 0 {
-		sim.assume(fmt.Sprintf("%d pod(s) were already Pending before the scenario; they compete for nothing here", sim.pending))
-	}
-	sim.assume("the cluster autoscaler is not modelled: no pool grows to absorb displaced pods")
-	return sim
-}
-
-// fillMaxPods takes the pod limit from the pool's maxPods when the node did not report it.
-func (s *Sim) fillMaxPods(n *node) {
-	n.podsKnown = n.alloc.Pods > 0
-	if n.podsKnown {
-		return
-	}
-	if p, ok := s.pools[n.pool]; ok && p.MaxPods != nil {
-		n.alloc.Pods = int64(*p.MaxPods)
-		n.podsKnown = true
-		return
-	}
-	s.assume("node " + n.name + " reports no allocatable pods and its pool no maxPods: its pod count is not limited here")
-}
+// New builds a simulation from s. It reads only; every later change happens on copies. To run
+// several simulations of one snapshot, Prepare it once and call Base.New for each.
+func New(s *snapshot.Snapshot) *Sim { return Prepare(s).New() }
 
 // newPod wraps a pod the simulation made (a DaemonSet pod of a new node); sp must not change.
 func (s *Sim) newPod(sp *snapshot.Pod) *pod {
@@ -202,28 +125,37 @@ func (s *Sim) addNode(n *node) {
 }
 
 // removeNode deletes n and whatever still runs on it.
-func (s *Sim) removeNode(n *node) {
+func (s *Sim) removeNode(n *node) { s.removeNodes([]*node{n}) }
+
+// removeNodes deletes ns and whatever still runs on them, in one pass over the nodes: losing a
+// zone removes a third of them.
+func (s *Sim) removeNodes(ns []*node) {
 	s.changed()
-	for _, p := range n.pods {
-		p.node = nil
+	gone := make(map[*node]bool, len(ns))
+	for _, n := range ns {
+		gone[n] = true
+		for _, p := range n.pods {
+			p.node = nil
+		}
+		n.pods = nil
+		n.antiPods = 0
+		delete(s.byName, n.name)
 	}
-	n.pods = nil
-	n.antiPods = 0
 	out := s.nodes[:0]
 	for _, x := range s.nodes {
-		if x != n {
+		if !gone[x] {
 			out = append(out, x)
 		}
 	}
+	clear(s.nodes[len(out):])
 	s.nodes = out
-	delete(s.byName, n.name)
 }
 
 // setLabel sets one label on a copy of n's labels, so the snapshot's map stays untouched.
 func (s *Sim) setLabel(n *node, k, v string) {
 	n.labels = copyMap(n.labels)
 	n.labels[k] = v
-	n.core.Labels = n.labels
+	n.core = coreNode(n.name, n.labels, n.taints) // core may be shared with other Sims: replaced, not written
 	s.changed()
 }
 
