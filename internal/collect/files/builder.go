@@ -96,7 +96,8 @@ type builder struct {
 	pods      []snapshot.Pod
 	workloads []snapshot.Workload
 	pdbs      []snapshot.PDB
-	seen      map[string]bool
+	seen      map[objectKey]bool
+	intern    *interner
 	dups      map[snapshot.DataKind]int
 	kube      map[snapshot.DataKind]*kindRead
 	podNS     map[string]bool
@@ -113,7 +114,8 @@ func newBuilder() *builder {
 	return &builder{
 		pools:  map[string]*poolViews{},
 		nodeAt: map[string]where{},
-		seen:   map[string]bool{},
+		seen:   map[objectKey]bool{},
+		intern: newInterner(),
 		dups:   map[snapshot.DataKind]int{},
 		kube:   map[snapshot.DataKind]*kindRead{},
 		podNS:  map[string]bool{},
@@ -147,13 +149,20 @@ func (b *builder) note(path, format string, args ...any) {
 // overlapping captures such as `kubectl get pods -A` and `kubectl get pods -n kube-system` are
 // fine, and the first copy is kept.
 func (b *builder) dup(kind snapshot.DataKind, ns, name string) bool {
-	key := string(kind) + "/" + ns + "/" + name
+	key := objectKey{kind, ns, name}
 	if b.seen[key] {
 		b.dups[kind]++
 		return true
 	}
 	b.seen[key] = true
 	return false
+}
+
+// objectKey identifies an object for dup; its strings are the object's own, so a key costs no
+// allocation of its own at 150,000 pods.
+type objectKey struct {
+	kind     snapshot.DataKind
+	ns, name string
 }
 
 // readKind records that an object of kind k was read from o.
@@ -172,17 +181,27 @@ func (b *builder) readKind(o object, k snapshot.DataKind, ns, name string) {
 }
 
 func (b *builder) addNode(o object, n snapshot.Node) {
+	line, col := o.position(nodeNeedle(n))
+	b.addNodeAt(o, n, line, col)
+}
+
+// nodeNeedle is where in its object a node is placed: at its cluster label, which is what the
+// node checks complain about.
+func nodeNeedle(n snapshot.Node) string {
+	if rg := n.Labels[snapshot.LabelCluster]; rg != "" {
+		return rg
+	}
+	return n.Name
+}
+
+// addNodeAt adds a node placed at line and col of o's file.
+func (b *builder) addNodeAt(o object, n snapshot.Node, line, col int) {
 	b.readKind(o, snapshot.KindNodes, "", n.Name)
 	if b.dup(snapshot.KindNodes, "", n.Name) {
 		return
 	}
-	// Place the node at its cluster label, which is what the node checks complain about.
-	needle := n.Name
-	if rg := n.Labels[snapshot.LabelCluster]; rg != "" {
-		needle = rg
-	}
-	line, col := o.position(needle)
 	b.nodeAt[n.Name] = where{path: o.r.path, line: line, col: col}
+	b.intern.node(&n)
 	b.nodes = append(b.nodes, n)
 }
 
@@ -190,6 +209,7 @@ func (b *builder) addPod(o object, p snapshot.Pod) {
 	b.readKind(o, snapshot.KindPods, p.Namespace, p.Name)
 	b.podNS[p.Namespace] = true
 	if !b.dup(snapshot.KindPods, p.Namespace, p.Name) {
+		b.intern.pod(&p)
 		b.pods = append(b.pods, p)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	jsonv1 "github.com/go-json-experiment/json/v1"
+	corev1 "k8s.io/api/core/v1"
 )
 
 // The fast path reads the files that make up nearly all the bytes of a large cluster's capture:
@@ -145,6 +146,7 @@ type fastItem struct {
 }
 
 type fastBatch struct {
+	arena []byte // holds the items' bytes until they are decoded
 	items []fastItem
 	out   []decoded
 	other []string // kind of each item that is not a kind syspool reads, "" otherwise
@@ -159,7 +161,7 @@ func (b *builder) commitFast(path string, res *fastResult, sum string, peak int)
 	src.format = "json"
 	src.sha256 = sum
 	src.peakKept = peak
-	r := &fileReader{path: path, b: b, src: src, w: &window{}}
+	r := &fileReader{path: path, b: b, src: src}
 	index := 0
 	for _, batch := range res.batches {
 		for i, it := range batch.items {
@@ -173,10 +175,11 @@ func (b *builder) commitFast(path string, res *fastResult, sum string, peak int)
 				src.ignore(batch.other[i])
 				continue
 			}
-			// The node checks place their findings in the file; a window over the item alone
-			// gives object.position what it needs.
-			*r.w = window{buf: it.raw, base: it.at, line: it.line, lineStart: it.lineStart}
-			b.add(o, batch.out[i])
+			if d := batch.out[i]; d.kind == kindNode {
+				b.addNodeAt(o, d.node, d.line, d.col)
+			} else {
+				b.add(o, d)
+			}
 		}
 	}
 }
@@ -296,21 +299,35 @@ const eightSpaces = 0x2020202020202020
 func (s *valueScan) scan(b []byte, i int) (int, bool) {
 	for i < len(b) {
 		if s.inStr {
-			j := bytes.IndexByte(b[i:], '"')
-			if j < 0 {
+			// Most strings in Kubernetes objects are short names and values: a plain loop finds
+			// their end sooner than a call to the vectorised IndexByte, kept for long ones.
+			q := i
+			for q < len(b) && q < i+24 && b[q] != '"' {
+				q++
+			}
+			if q == len(b) {
 				return len(b), false
 			}
-			q := i + j
-			k := q
-			for b[k-1] == '\\' {
-				k--
+			if b[q] != '"' {
+				j := bytes.IndexByte(b[q:], '"')
+				if j < 0 {
+					return len(b), false
+				}
+				q += j
 			}
 			i = q + 1
-			if (q-k)%2 == 0 {
-				s.inStr = false
-				if s.depth == 0 {
-					return i, true
+			if b[q-1] == '\\' {
+				k := q - 1
+				for b[k-1] == '\\' {
+					k--
 				}
+				if (q-k)%2 == 1 {
+					continue // an escaped quote
+				}
+			}
+			s.inStr = false
+			if s.depth == 0 {
+				return i, true
 			}
 			continue
 		}
@@ -436,6 +453,7 @@ func (p *fastParser) items(ctx context.Context, d *fastDecoder) (int, error) {
 		if len(batch.items) == 0 {
 			return nil
 		}
+		batch.arena = arena
 		if err := d.submit(batch); err != nil {
 			return err
 		}
@@ -468,14 +486,13 @@ func (p *fastParser) items(ctx context.Context, d *fastDecoder) (int, error) {
 			return n, errDecline
 		}
 		p.countLines(start)
-		if arena == nil {
-			arena = make([]byte, 0, max(fastBatchBytes, len(raw)))
-		}
-		if len(arena)+len(raw) > cap(arena) {
+		if arena != nil && len(arena)+len(raw) > cap(arena) {
 			if err := send(); err != nil {
 				return n, err
 			}
-			arena = make([]byte, 0, max(fastBatchBytes, len(raw)))
+		}
+		if arena == nil {
+			arena = d.arena(len(raw))
 		}
 		from := len(arena)
 		arena = append(arena, raw...)
@@ -488,6 +505,7 @@ func (p *fastParser) items(ctx context.Context, d *fastDecoder) (int, error) {
 type fastDecoder struct {
 	ctx     context.Context
 	work    chan *fastBatch
+	arenas  chan []byte // arenas of decoded batches, for the next ones
 	order   []*fastBatch
 	pending chan *fastBatch // submitted and not yet collected, in order: bounds memory
 	wg      sync.WaitGroup
@@ -495,18 +513,43 @@ type fastDecoder struct {
 
 func newFastDecoder(ctx context.Context) *fastDecoder {
 	workers := runtime.GOMAXPROCS(0)
-	d := &fastDecoder{ctx: ctx, work: make(chan *fastBatch, workers), pending: make(chan *fastBatch, 2*workers)}
+	d := &fastDecoder{ctx: ctx, work: make(chan *fastBatch, workers), pending: make(chan *fastBatch, 2*workers),
+		arenas: make(chan []byte, 3*workers+1)}
 	d.wg.Add(workers)
 	for range workers {
 		go func() {
 			defer d.wg.Done()
+			var ws workerScratch
 			for batch := range d.work {
-				batch.decode()
+				batch.decode(&ws)
+				select {
+				case d.arenas <- batch.arena[:0]:
+				default:
+				}
+				batch.arena = nil
 				close(batch.done)
 			}
 		}()
 	}
 	return d
+}
+
+// arena returns an empty buffer for a batch's bytes, at least n long.
+func (d *fastDecoder) arena(n int) []byte {
+	select {
+	case a := <-d.arenas:
+		if cap(a) >= n {
+			return a
+		}
+	default:
+	}
+	return make([]byte, 0, max(fastBatchBytes, n))
+}
+
+// workerScratch is what one decoding goroutine reuses from item to item.
+type workerScratch struct {
+	dec *jsontext.Decoder
+	pod corev1.Pod
 }
 
 // submit queues a batch, first waiting for the oldest one when too many are in flight.
@@ -548,7 +591,7 @@ func (d *fastDecoder) stop() {
 	d.wg.Wait()
 }
 
-func (b *fastBatch) decode() {
+func (b *fastBatch) decode(ws *workerScratch) {
 	b.out = make([]decoded, len(b.items))
 	b.other = make([]string, len(b.items))
 	for i, it := range b.items {
@@ -566,8 +609,9 @@ func (b *fastBatch) decode() {
 		var err error
 		if k == kindPod {
 			var p narrowPod
-			if p, err = walkPod(it.raw); err == nil {
-				d = decoded{kind: k, typ: p.narrowType, pod: convertPod(p.toAPI())}
+			if p, err = walkPod(ws, it.raw); err == nil {
+				p.toAPIInto(&ws.pod)
+				d = decoded{kind: k, typ: p.narrowType, pod: convertPod(&ws.pod)}
 			}
 		} else {
 			d, err = decodeAs(k, func(v any) error { return jsonv2.Unmarshal(it.raw, v, fastDecodeOptions) })
@@ -578,14 +622,27 @@ func (b *fastBatch) decode() {
 			b.err = errDecline
 			return
 		}
+		if k == kindNode {
+			d.line, d.col = it.position(nodeNeedle(d.node))
+		}
 		b.out[i] = d
 	}
-	// The raw bytes are only needed again for the position of nodes.
 	for i := range b.items {
-		if b.out[i].kind != kindNode {
-			b.items[i].raw = nil
-		}
+		b.items[i].raw = nil // the arena goes to the next batch
 	}
+}
+
+// position is where needle (a string value) first occurs in the item, as object.position has it.
+func (it fastItem) position(needle string) (line, col int) {
+	q, _ := json.Marshal(needle) // marshaling a string cannot fail
+	i := max(bytes.Index(it.raw, q), 0)
+	before := it.raw[:i]
+	line, start := it.line, it.lineStart
+	if k := bytes.Count(before, []byte{'\n'}); k > 0 {
+		line += k
+		start = it.at + int64(bytes.LastIndexByte(before, '\n')) + 1
+	}
+	return line, int(it.at+int64(i)-start) + 1
 }
 
 // peekKind reads the kind and apiVersion of an object. kubectl writes them first, so usually

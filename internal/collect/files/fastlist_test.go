@@ -182,11 +182,14 @@ func TestWalkPodMatchesUnmarshal(t *testing.T) {
 	}
 	items := append(list.Items,
 		jsontext.Value(`{"kind":"Pod","spec":{"containers":[],"initContainers":null},"status":{"conditions":[]}}`),
+		jsontext.Value(`{"kind":"Pod","metadata":{"labels":{},"ownerReferences":[{"controller":null,"uid":"u"}],"creationTimestamp":null},"spec":{"nodeSelector":null,"tolerations":[{"tolerationSeconds":null}],"containers":[{"resources":{"requests":{"cpu":null,"memory":1},"limits":{}}}]}}`),
+		jsontext.Value(`{"kind":"Pod","metadata":{"labels":null,"ownerReferences":[]},"spec":{"tolerations":[],"nodeSelector":{"a":null,"a":"b"}}}`),
 		jsontext.Value(`{"kind":"Pod","metadata":null,"spec":{"containers":[{"name":"a","resources":null}]},"status":{"conditions":null,"containerStatuses":[{"state":{"waiting":{"reason":"x"}}}]}}`),
 	)
+	var ws workerScratch // reused, as the decoding goroutines reuse theirs
 	for i, raw := range items {
 		want, wantErr := unmarshalPod(raw)
-		got, err := walkPod(raw)
+		got, err := walkPod(&ws, raw)
 		if wantErr != nil || err != nil {
 			t.Fatalf("item %d: Unmarshal: %v; walk: %v", i, wantErr, err)
 		}

@@ -7,6 +7,10 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // walkPod decodes a pod into narrowPod as jsonv2.Unmarshal with fastDecodeOptions does, only
@@ -18,9 +22,16 @@ import (
 // twice, is where encoding/json's rules (fold, last wins, merge maps) are subtle: errDecline
 // leaves those pods to the exact path. TestWalkPodMatchesUnmarshal and FuzzFastMatchesExact hold
 // it to the library's result.
-func walkPod(raw []byte) (narrowPod, error) {
+func walkPod(ws *workerScratch, raw []byte) (narrowPod, error) {
 	var p narrowPod
-	w := walker{dec: jsontext.NewDecoder(bytes.NewReader(raw), fastDecodeOptions)}
+	// A decoder over a bytes.Buffer parses the buffer in place rather than copying it.
+	buf := bytes.NewBuffer(raw)
+	if ws.dec == nil {
+		ws.dec = jsontext.NewDecoder(buf, fastDecodeOptions)
+	} else {
+		ws.dec.Reset(buf, fastDecodeOptions)
+	}
+	w := walker{dec: ws.dec}
 	w.object(func(name []byte) bool {
 		switch string(name) {
 		case "apiVersion":
@@ -186,7 +197,213 @@ func (w *walker) value(v any) {
 	}
 }
 
-func (w *walker) str(s *string) { w.value(s) }
+// str reads a string; null leaves it empty, anything else is a type error.
+func (w *walker) str(s *string) {
+	if w.err != nil {
+		return
+	}
+	tok, err := w.dec.ReadToken()
+	switch {
+	case err != nil:
+		w.fail(err)
+	case tok.Kind() == '"':
+		*s = tok.String()
+	case tok.Kind() != 'n':
+		w.fail(errDecline)
+	}
+}
+
+// strMap reads an object of strings (labels, a nodeSelector). Like Unmarshal, {} gives an empty
+// map and null none.
+func (w *walker) strMap(m *map[string]string) {
+	if w.err != nil {
+		return
+	}
+	if w.dec.PeekKind() == 'n' {
+		w.array(nil) // consumes the null
+		return
+	}
+	if w.dec.PeekKind() != '{' {
+		w.fail(errDecline)
+		return
+	}
+	*m = map[string]string{}
+	w.entries(func(key string) {
+		var v string
+		w.str(&v)
+		(*m)[key] = v
+	})
+}
+
+// entries walks the members of an object whose names are data (map keys), not fields.
+func (w *walker) entries(each func(key string)) {
+	if _, err := w.dec.ReadToken(); err != nil { // {
+		w.fail(err)
+		return
+	}
+	for w.err == nil && w.dec.PeekKind() == '"' {
+		tok, err := w.dec.ReadToken()
+		if err != nil {
+			w.fail(err)
+			return
+		}
+		each(tok.String())
+	}
+	if w.err != nil {
+		return
+	}
+	if _, err := w.dec.ReadToken(); err != nil {
+		w.fail(err)
+	}
+}
+
+// resourceList reads quantities by resource name, each through resource.Quantity's own
+// UnmarshalJSON, which is what Unmarshal calls too.
+func (w *walker) resourceList(l *corev1.ResourceList) {
+	if w.err != nil {
+		return
+	}
+	if w.dec.PeekKind() == 'n' {
+		w.array(nil)
+		return
+	}
+	if w.dec.PeekKind() != '{' {
+		w.fail(errDecline)
+		return
+	}
+	*l = corev1.ResourceList{}
+	w.entries(func(key string) {
+		raw, err := w.dec.ReadValue()
+		if err != nil {
+			w.fail(err)
+			return
+		}
+		var q resource.Quantity
+		if err := q.UnmarshalJSON(raw); err != nil {
+			w.fail(err)
+			return
+		}
+		(*l)[corev1.ResourceName(key)] = q
+	})
+}
+
+func (w *walker) resources(r *corev1.ResourceRequirements) {
+	w.object(func(name []byte) bool {
+		switch string(name) {
+		case "limits":
+			w.resourceList(&r.Limits)
+		case "requests":
+			w.resourceList(&r.Requests)
+		case "claims":
+			w.value(&r.Claims)
+		default:
+			return false
+		}
+		return true
+	}, "limits", "requests", "claims")
+}
+
+// boolPtr reads an optional boolean.
+func (w *walker) boolPtr(b **bool) {
+	if w.err != nil {
+		return
+	}
+	tok, err := w.dec.ReadToken()
+	switch {
+	case err != nil:
+		w.fail(err)
+	case tok.Kind() == 't' || tok.Kind() == 'f':
+		v := tok.Bool()
+		*b = &v
+	case tok.Kind() == 'n':
+		*b = nil
+	default:
+		w.fail(errDecline)
+	}
+}
+
+func (w *walker) ownerReferences(refs *[]metav1.OwnerReference) {
+	if w.dec.PeekKind() == 'n' {
+		w.array(nil)
+		*refs = nil
+		return
+	}
+	*refs = []metav1.OwnerReference{}
+	w.array(func() {
+		var r metav1.OwnerReference
+		w.object(func(name []byte) bool {
+			switch string(name) {
+			case "apiVersion":
+				w.str(&r.APIVersion)
+			case "kind":
+				w.str(&r.Kind)
+			case "name":
+				w.str(&r.Name)
+			case "uid":
+				var uid string
+				w.str(&uid)
+				r.UID = types.UID(uid)
+			case "controller":
+				w.boolPtr(&r.Controller)
+			case "blockOwnerDeletion":
+				w.boolPtr(&r.BlockOwnerDeletion)
+			default:
+				return false
+			}
+			return true
+		}, "apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion")
+		*refs = append(*refs, r)
+	})
+}
+
+func (w *walker) tolerations(ts *[]corev1.Toleration) {
+	if w.dec.PeekKind() == 'n' {
+		w.array(nil)
+		*ts = nil
+		return
+	}
+	*ts = []corev1.Toleration{}
+	w.array(func() {
+		var t corev1.Toleration
+		w.object(func(name []byte) bool {
+			switch string(name) {
+			case "key":
+				w.str(&t.Key)
+			case "operator":
+				var v string
+				w.str(&v)
+				t.Operator = corev1.TolerationOperator(v)
+			case "value":
+				w.str(&t.Value)
+			case "effect":
+				var v string
+				w.str(&v)
+				t.Effect = corev1.TaintEffect(v)
+			case "tolerationSeconds":
+				w.value(&t.TolerationSeconds)
+			default:
+				return false
+			}
+			return true
+		}, "key", "operator", "value", "effect", "tolerationSeconds")
+		*ts = append(*ts, t)
+	})
+}
+
+// time reads a metav1.Time through its own UnmarshalJSON, as Unmarshal does.
+func (w *walker) time(t *metav1.Time) {
+	if w.err != nil {
+		return
+	}
+	raw, err := w.dec.ReadValue()
+	if err != nil {
+		w.fail(err)
+		return
+	}
+	if err := t.UnmarshalJSON(raw); err != nil {
+		w.fail(err)
+	}
+}
 
 func (w *walker) meta(m *narrowMeta) {
 	w.object(func(name []byte) bool {
@@ -196,11 +413,11 @@ func (w *walker) meta(m *narrowMeta) {
 		case "namespace":
 			w.str(&m.Namespace)
 		case "labels":
-			w.value(&m.Labels)
+			w.strMap(&m.Labels)
 		case "ownerReferences":
-			w.value(&m.OwnerReferences)
+			w.ownerReferences(&m.OwnerReferences)
 		case "creationTimestamp":
-			w.value(&m.CreationTimestamp)
+			w.time(&m.CreationTimestamp)
 		case "deletionTimestamp":
 			w.value(&m.DeletionTimestamp)
 		default:
@@ -219,9 +436,9 @@ func (w *walker) podSpec(p *narrowPod) {
 		case "priorityClassName":
 			w.str(&s.PriorityClassName)
 		case "tolerations":
-			w.value(&s.Tolerations)
+			w.tolerations(&s.Tolerations)
 		case "nodeSelector":
-			w.value(&s.NodeSelector)
+			w.strMap(&s.NodeSelector)
 		case "affinity":
 			w.value(&s.Affinity)
 		case "topologySpreadConstraints":
@@ -256,7 +473,7 @@ func (w *walker) containers() []narrowContainer {
 			case "name":
 				w.str(&c.Name)
 			case "resources":
-				w.value(&c.Resources)
+				w.resources(&c.Resources)
 			case "restartPolicy":
 				w.value(&c.RestartPolicy)
 			default:
@@ -274,7 +491,9 @@ func (w *walker) podStatus(p *narrowPod) {
 	w.object(func(name []byte) bool {
 		switch string(name) {
 		case "phase":
-			w.value(&s.Phase)
+			var v string
+			w.str(&v)
+			s.Phase = corev1.PodPhase(v)
 		case "conditions":
 			if w.dec.PeekKind() == 'n' {
 				w.array(nil)
@@ -287,9 +506,13 @@ func (w *walker) podStatus(p *narrowPod) {
 				w.object(func(name []byte) bool {
 					switch string(name) {
 					case "type":
-						w.value(&c.Type)
+						var v string
+						w.str(&v)
+						c.Type = corev1.PodConditionType(v)
 					case "status":
-						w.value(&c.Status)
+						var v string
+						w.str(&v)
+						c.Status = corev1.ConditionStatus(v)
 					case "reason":
 						w.str(&c.Reason)
 					case "message":

@@ -70,6 +70,8 @@ func kubeKindOf(kind, apiVersion string) kubeKind {
 type decoded struct {
 	kind     kubeKind
 	typ      narrowType // as the whole object says
+	// line and col place a node read by the fast path (see builder.addNode).
+	line, col int
 	node     snapshot.Node
 	pod      snapshot.Pod
 	pdb      snapshot.PDB

@@ -45,13 +45,13 @@ type narrowContainer struct {
 	RestartPolicy *corev1.ContainerRestartPolicy `json:"restartPolicy"`
 }
 
-func containersToAPI(cs []narrowContainer) []corev1.Container {
+// containersToAPI converts cs, appending to out (which may be reused storage).
+func containersToAPI(out []corev1.Container, cs []narrowContainer) []corev1.Container {
 	if cs == nil {
 		return nil
 	}
-	out := make([]corev1.Container, len(cs))
-	for i, c := range cs {
-		out[i] = corev1.Container{Name: c.Name, Resources: c.Resources, RestartPolicy: c.RestartPolicy}
+	for _, c := range cs {
+		out = append(out, corev1.Container{Name: c.Name, Resources: c.Resources, RestartPolicy: c.RestartPolicy})
 	}
 	return out
 }
@@ -105,12 +105,21 @@ type narrowPod struct {
 }
 
 func (n *narrowPod) toAPI() *corev1.Pod {
-	p := &corev1.Pod{ObjectMeta: n.Metadata.toAPI()}
+	p := &corev1.Pod{}
+	n.toAPIInto(p)
+	return p
+}
+
+// toAPIInto fills p, which it clears first: the fast path reuses one Pod per goroutine, since the
+// converter copies what it keeps.
+func (n *narrowPod) toAPIInto(p *corev1.Pod) {
+	containers, initContainers := p.Spec.Containers[:0], p.Spec.InitContainers[:0]
+	*p = corev1.Pod{ObjectMeta: n.Metadata.toAPI()}
 	s := &n.Spec
 	p.Spec = corev1.PodSpec{
 		NodeName: s.NodeName, PriorityClassName: s.PriorityClassName, Tolerations: s.Tolerations,
 		NodeSelector: s.NodeSelector, Affinity: s.Affinity, TopologySpreadConstraints: s.TopologySpreadConstraints,
-		Containers: containersToAPI(s.Containers), InitContainers: containersToAPI(s.InitContainers),
+		Containers: containersToAPI(containers, s.Containers), InitContainers: containersToAPI(initContainers, s.InitContainers),
 		Overhead: s.Overhead, Resources: s.Resources,
 	}
 	p.Status.Phase = n.Status.Phase
@@ -120,7 +129,6 @@ func (n *narrowPod) toAPI() *corev1.Pod {
 	}
 	p.Status.ContainerStatuses = containerStatusesToAPI(n.Status.ContainerStatuses)
 	p.Status.InitContainerStatuses = containerStatusesToAPI(n.Status.InitContainerStatuses)
-	return p
 }
 
 type narrowNode struct {
