@@ -4,9 +4,11 @@
 //
 // It is built to be polite to a production API server and to bound its own memory: every list is
 // paginated (limit/continue), each page is converted into snapshot types by the offline reader's
-// own converters (files.ConvertPod and friends) and dropped before the next one is fetched, no
-// informer or watch cache is used, requests ask for protobuf, and client-go's rate limiter holds
-// the QPS the user allows. An expired continue token (410 Gone) restarts that list from the
+// own converters (files.ConvertPod and friends) and dropped, no informer or watch cache is used,
+// requests ask for protobuf, and client-go's rate limiter holds the QPS the user allows. One
+// request is in flight at a time; the next page is asked for as soon as the continue token of
+// the current one is read from its first bytes, so the API server serves page N+1 while page N
+// is decoded here (pages.go). An expired continue token (410 Gone) restarts that list from the
 // beginning a bounded number of times.
 //
 // A failed list is data, not a crash: the kind gets Coverage{Present: false} (or Partial when some

@@ -7,9 +7,12 @@ import (
 	"net/http"
 	"strings"
 
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/syspool/syspool/internal/collect/files"
 	"github.com/syspool/syspool/internal/snapshot"
@@ -40,34 +43,16 @@ type lister struct {
 	host string
 }
 
-// page fetches one page, converts its items into the snapshot and returns how many there were and
-// the continue token. Items must not be kept: the page is dropped once page returns.
-type page func(ctx context.Context, opts metav1.ListOptions) (n int, cont string, err error)
-
 // list pages through one resource. reset drops what an abandoned attempt added, so a list that
 // restarts after an expired continue token does not count objects twice.
-func (l *lister) list(ctx context.Context, resource string, kind snapshot.DataKind, fetch page, reset func()) {
+func (l *lister) list(ctx context.Context, resource string, kind snapshot.DataKind, get fetch, conv convert, reset func()) {
 	path := l.host + "/" + resourcePath(resource)
 	restarts := 0
 	n, pages := 0, 0
 	var cov snapshot.KindCoverage
 	for {
-		n, pages = 0, 0
-		cont := ""
 		var err error
-		for {
-			var got int
-			got, cont, err = fetch(ctx, l.c.listOptions(cont))
-			if err != nil {
-				break
-			}
-			n += got
-			pages++
-			l.c.opts.Progress(resource, n, cont == "")
-			if cont == "" {
-				break
-			}
-		}
+		n, pages, err = l.pages(ctx, resource, get, conv)
 		if err == nil {
 			cov = snapshot.KindCoverage{Present: true}
 			break
@@ -166,9 +151,9 @@ func oneLine(s string) string {
 
 func (l *lister) nodes(ctx context.Context, cs kubernetes.Interface) {
 	mark := len(l.s.Nodes)
-	l.list(ctx, "nodes", snapshot.KindNodes, func(ctx context.Context, o metav1.ListOptions) (int, string, error) {
-		page, err := cs.CoreV1().Nodes().List(ctx, o)
-		if err != nil {
+	l.list(ctx, "nodes", snapshot.KindNodes, request(cs.CoreV1().RESTClient(), "nodes"), func(r rest.Result) (int, string, error) {
+		var page corev1.NodeList
+		if err := r.Into(&page); err != nil {
 			return 0, "", err
 		}
 		for i := range page.Items {
@@ -180,9 +165,9 @@ func (l *lister) nodes(ctx context.Context, cs kubernetes.Interface) {
 
 func (l *lister) pods(ctx context.Context, cs kubernetes.Interface) {
 	mark := len(l.s.Pods)
-	l.list(ctx, "pods", snapshot.KindPods, func(ctx context.Context, o metav1.ListOptions) (int, string, error) {
-		page, err := cs.CoreV1().Pods(metav1.NamespaceAll).List(ctx, o)
-		if err != nil {
+	l.list(ctx, "pods", snapshot.KindPods, request(cs.CoreV1().RESTClient(), "pods"), func(r rest.Result) (int, string, error) {
+		var page corev1.PodList
+		if err := r.Into(&page); err != nil {
 			return 0, "", err
 		}
 		for i := range page.Items {
@@ -194,9 +179,9 @@ func (l *lister) pods(ctx context.Context, cs kubernetes.Interface) {
 
 func (l *lister) pdbs(ctx context.Context, cs kubernetes.Interface) {
 	mark := len(l.s.PDBs)
-	l.list(ctx, "poddisruptionbudgets", snapshot.KindPDBs, func(ctx context.Context, o metav1.ListOptions) (int, string, error) {
-		page, err := cs.PolicyV1().PodDisruptionBudgets(metav1.NamespaceAll).List(ctx, o)
-		if err != nil {
+	l.list(ctx, "poddisruptionbudgets", snapshot.KindPDBs, request(cs.PolicyV1().RESTClient(), "poddisruptionbudgets"), func(r rest.Result) (int, string, error) {
+		var page policyv1.PodDisruptionBudgetList
+		if err := r.Into(&page); err != nil {
 			return 0, "", err
 		}
 		for i := range page.Items {
@@ -209,12 +194,12 @@ func (l *lister) pdbs(ctx context.Context, cs kubernetes.Interface) {
 // workloads lists the three workload kinds into one slice; a restart of one kind drops only what
 // that kind added, which is the tail of the slice while it is being listed.
 func (l *lister) workloads(ctx context.Context, cs kubernetes.Interface) {
-	apps := cs.AppsV1()
+	apps := cs.AppsV1().RESTClient()
 	mark := len(l.s.Workloads)
 	reset := func() { l.s.Workloads = l.s.Workloads[:mark] }
-	l.list(ctx, "deployments", snapshot.KindDeployments, func(ctx context.Context, o metav1.ListOptions) (int, string, error) {
-		page, err := apps.Deployments(metav1.NamespaceAll).List(ctx, o)
-		if err != nil {
+	l.list(ctx, "deployments", snapshot.KindDeployments, request(apps, "deployments"), func(r rest.Result) (int, string, error) {
+		var page appsv1.DeploymentList
+		if err := r.Into(&page); err != nil {
 			return 0, "", err
 		}
 		for i := range page.Items {
@@ -223,9 +208,9 @@ func (l *lister) workloads(ctx context.Context, cs kubernetes.Interface) {
 		return len(page.Items), page.Continue, nil
 	}, reset)
 	mark = len(l.s.Workloads)
-	l.list(ctx, "daemonsets", snapshot.KindDaemonSets, func(ctx context.Context, o metav1.ListOptions) (int, string, error) {
-		page, err := apps.DaemonSets(metav1.NamespaceAll).List(ctx, o)
-		if err != nil {
+	l.list(ctx, "daemonsets", snapshot.KindDaemonSets, request(apps, "daemonsets"), func(r rest.Result) (int, string, error) {
+		var page appsv1.DaemonSetList
+		if err := r.Into(&page); err != nil {
 			return 0, "", err
 		}
 		for i := range page.Items {
@@ -234,9 +219,9 @@ func (l *lister) workloads(ctx context.Context, cs kubernetes.Interface) {
 		return len(page.Items), page.Continue, nil
 	}, reset)
 	mark = len(l.s.Workloads)
-	l.list(ctx, "statefulsets", "", func(ctx context.Context, o metav1.ListOptions) (int, string, error) {
-		page, err := apps.StatefulSets(metav1.NamespaceAll).List(ctx, o)
-		if err != nil {
+	l.list(ctx, "statefulsets", "", request(apps, "statefulsets"), func(r rest.Result) (int, string, error) {
+		var page appsv1.StatefulSetList
+		if err := r.Into(&page); err != nil {
 			return 0, "", err
 		}
 		for i := range page.Items {
