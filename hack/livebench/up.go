@@ -73,8 +73,8 @@ func serve(ctx context.Context, testbin, state string, p gen.Params, concurrency
 	// The generated cluster is garbage now; give its memory back before clients are measured.
 	runtime.GC()
 	debug.FreeOSMemory()
-	fmt.Fprintf(stderr, "livebench: loaded %s in %s; kube-apiserver %s, etcd %s\n", p, loaded.Round(time.Millisecond),
-		rss(cp.APIServerPID()), rss(cp.EtcdPID()))
+	fmt.Fprintf(stderr, "livebench: loaded %s in %s; kube-apiserver %s, Go heap %s; etcd %s\n", p, loaded.Round(time.Millisecond),
+		rss(cp.APIServerPID()), heap(ctx, cp), rss(cp.EtcdPID()))
 	ready := fmt.Sprintf("load_seconds=%.2f\n", loaded.Seconds())
 	if err := os.WriteFile(filepath.Join(state, "ready"), []byte(ready), 0o644); err != nil {
 		return err
@@ -156,4 +156,35 @@ func rss(pid int) string {
 		}
 	}
 	return fmt.Sprintf("RSS %s kB (peak %s kB)", kb["VmRSS:"], kb["VmHWM:"])
+}
+
+// heap reads the API server's own account of its Go heap from /metrics: how much of its RSS is
+// live objects (the watch cache above all) and how much is garbage not yet collected.
+func heap(ctx context.Context, cp *kubetest.ControlPlane) string {
+	cfg, err := cp.UserConfig(kubetest.AdminUser)
+	if err != nil {
+		return err.Error()
+	}
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return err.Error()
+	}
+	body, err := cs.CoreV1().RESTClient().Get().AbsPath("/metrics").DoRaw(ctx)
+	if err != nil {
+		return fmt.Sprintf("(metrics: %v)", err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(body), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 2 {
+			continue
+		}
+		switch f[0] {
+		case "go_memstats_heap_inuse_bytes", "go_memstats_heap_alloc_bytes", "go_memstats_next_gc_bytes":
+			if v, err := strconv.ParseFloat(f[1], 64); err == nil {
+				out = append(out, fmt.Sprintf("%s %.0f MiB", strings.TrimPrefix(strings.TrimSuffix(f[0], "_bytes"), "go_memstats_"), v/(1<<20)))
+			}
+		}
+	}
+	return strings.Join(out, ", ")
 }
