@@ -1,6 +1,8 @@
 package simulate
 
 import (
+	"fmt"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	corev1helpers "k8s.io/component-helpers/scheduling/corev1"
@@ -96,8 +98,7 @@ func taintString(t corev1.Taint) string {
 // there must not raise the skew above maxSkew.
 //
 // The per-domain counts do not depend on n, only on the placement, so they are computed once per
-// (pod, constraint) and reused for every candidate node until the placement changes (see
-// Sim.changed): placeOne asks fit about every node in turn without binding anything in between.
+// (pod, constraint), reused for every candidate node and kept up to date by binds (Sim.placed).
 func (s *Sim) spreadViolation(p *pod, n *node) (rejection, bool) {
 	for i, c := range p.p.TopologySpread {
 		if c.WhenUnsatisfiable != "DoNotSchedule" {
@@ -124,17 +125,22 @@ type memoKey struct {
 	i int
 }
 
-// spreadMemo is what spreadViolation derives from the placement for one constraint.
+// spreadMemo is what spreadViolation derives from the placement for one constraint of pod p
+// (index i), and for the same constraint of every pod with the same spreadKey: the replicas of a
+// workload share it, so it is counted once per workload and then kept up to date by binds.
 type spreadMemo struct {
+	p              *pod
+	i              int
 	ok             bool
+	sel            labels.Selector
 	counts         map[string]int
 	minCount, self int
 }
 
 // spreadCounts counts, per domain of constraint i of p, the pods matching its selector, as the
-// PodTopologySpread filter does; memoised until the placement changes.
+// PodTopologySpread filter does; memoised, and updated by Sim.placed.
 func (s *Sim) spreadCounts(p *pod, i int) *spreadMemo {
-	k := memoKey{p, i}
+	k := p.memoKeys().spread[i]
 	if m, ok := s.spreadMemo[k]; ok {
 		return m
 	}
@@ -155,25 +161,110 @@ func (s *Sim) spreadCounts(p *pod, i int) *spreadMemo {
 			}
 		}
 	}
-	minCount := -1
-	for _, k := range counts {
-		if minCount < 0 || k < minCount {
-			minCount = k
-		}
-	}
-	if c.MinDomains != nil && len(counts) < int(*c.MinDomains) {
-		minCount = 0
-	}
 	self := 0
 	if sel.Matches(labels.Set(p.p.Labels)) {
 		self = 1
 	}
-	m := &spreadMemo{ok: ok, counts: counts, minCount: minCount, self: self}
+	m := &spreadMemo{p: p, i: i, ok: ok, sel: sel, counts: counts, self: self}
+	m.setMin(c)
 	if s.spreadMemo == nil {
-		s.spreadMemo = map[memoKey]*spreadMemo{}
+		s.spreadMemo = map[string]*spreadMemo{}
 	}
 	s.spreadMemo[k] = m
 	return m
+}
+
+// setMin sets the smallest count over the domains, 0 when fewer domains than minDomains exist.
+func (m *spreadMemo) setMin(c snapshot.TopologySpreadConstraint) {
+	m.minCount = -1
+	for _, k := range m.counts {
+		if m.minCount < 0 || k < m.minCount {
+			m.minCount = k
+		}
+	}
+	if c.MinDomains != nil && len(m.counts) < int(*c.MinDomains) {
+		m.minCount = 0
+	}
+}
+
+// placed keeps the memoised fit inputs in step with pod q bound to node n (d = 1) or unbound from
+// it (d = -1), where dropping them made every placement recount every pod of the cluster: an
+// O(pods) walk per placed pod with a spread constraint or anti-affinity term. The spread counts
+// and the first pod per anti-affinity domain follow the bind exactly (a pod bound later is first
+// in its domain only if its node sorts first); an unbind drops the first pods, which it may
+// remove, and the running anti-affinity terms change only when q has one.
+func (s *Sim) placed(q *pod, n *node, d int) {
+	if s.recount {
+		s.changed()
+		return
+	}
+	if len(q.p.RequiredAntiAffinity) > 0 {
+		s.antiList = nil
+	}
+	for _, m := range s.spreadMemo {
+		c := m.p.p.TopologySpread[m.i]
+		v, has := n.labels[c.TopologyKey]
+		if !has || q.p.Namespace != m.p.p.Namespace || !s.inSpreadDomain(m.p, n, c) {
+			continue
+		}
+		if m.sel.Matches(labels.Set(q.p.Labels)) {
+			m.counts[v] += d
+			m.setMin(c)
+		}
+	}
+	if d < 0 {
+		s.antiMemo = nil
+		return
+	}
+	for _, a := range s.antiMemo {
+		v, has := n.labels[a.p.p.RequiredAntiAffinity[a.i].TopologyKey]
+		if !has {
+			continue
+		}
+		if f := a.first[v]; f != nil && f.node.name <= n.name {
+			continue // f's node sorts first (or is n, where f came first)
+		}
+		if tm := s.matcherOf(a.p, a.i); tm.nsOK(q.p.Namespace) && tm.sel.Matches(labels.Set(q.p.Labels)) {
+			a.first[v] = q
+		}
+	}
+}
+
+// memoKeys are what make two pods' memos interchangeable, per spread constraint and per
+// anti-affinity term: everything the memo is derived from.
+type memoKeys struct{ spread, anti []string }
+
+func (p *pod) memoKeys() *memoKeys {
+	if p.keys != nil {
+		return p.keys
+	}
+	p.keys = &memoKeys{}
+	if p.tmpl == "" {
+		p.tmpl = templateKey(p.p)
+	}
+	for _, c := range p.p.TopologySpread {
+		// the counts read the namespace, the pod's labels (matchLabelKeys, and whether it counts
+		// itself), its template (nodeAffinityPolicy, nodeTaintsPolicy) and the constraint but
+		// its maxSkew
+		sel, md := "<nil>", int32(-1)
+		if c.LabelSelector != nil {
+			sel = fmt.Sprintf("%v", *c.LabelSelector)
+		}
+		if c.MinDomains != nil {
+			md = *c.MinDomains
+		}
+		p.keys.spread = append(p.keys.spread, fmt.Sprintf("%s\x00%v\x00%s\x00%s\x00%s\x00%s\x00%d\x00%q\x00%s",
+			p.p.Namespace, p.p.Labels, sel, c.TopologyKey, c.NodeAffinityPolicy, c.NodeTaintsPolicy, md, c.MatchLabelKeys, p.tmpl))
+	}
+	for _, t := range p.p.RequiredAntiAffinity {
+		nsSel := "<nil>"
+		if t.NamespaceSelector != nil {
+			nsSel = fmt.Sprintf("%v", *t.NamespaceSelector)
+		}
+		p.keys.anti = append(p.keys.anti, fmt.Sprintf("%s\x00%v\x00%s\x00%q\x00%s",
+			p.p.Namespace, t.LabelSelector, t.TopologyKey, t.Namespaces, nsSel))
+	}
+	return p.keys
 }
 
 // inSpreadDomain applies nodeAffinityPolicy (Honor by default) and nodeTaintsPolicy (Ignore by
@@ -226,8 +317,8 @@ type antiTerm struct {
 }
 
 // antiTerms lists the required anti-affinity terms of the running pods whose node has the term's
-// topology key, in node, pod and term order; memoised until the placement changes, so fit walks
-// these terms rather than every node.
+// topology key, in node, pod and term order; memoised until a pod with such a term is bound or
+// unbound (or nodes change), so fit walks these terms rather than every node.
 func (s *Sim) antiTerms() []antiTerm {
 	if s.antiList != nil {
 		return *s.antiList
@@ -266,16 +357,18 @@ func (s *Sim) matcherOf(q *pod, i int) matcher {
 
 // antiFirst maps each domain of term i of p to the first pod (in node order, then pod order) in it
 // that the term matches, other than p itself: the first half of antiAffinityViolation for every
-// candidate node at once. The map is memoised until the placement changes; the term's matcher is
-// kept for good, as a pod's labels and terms never change (termMatcher's assumptions are made on
-// its first call, as before, and would only repeat after it).
+// candidate node at once. The map is memoised (shared by pods with the same term, see memoKeys),
+// updated by binds and dropped by unbinds (Sim.placed); the term's matcher is kept for good, as a
+// pod's labels and terms never change (termMatcher's assumptions are made on its first call, as
+// before, and would only repeat after). p itself is never bound while it is placed, so a memo
+// made for another pod leaves nobody out that p's own would not.
 func (s *Sim) antiFirst(p *pod, i int) map[string]*pod {
-	k := memoKey{p, i}
-	if f, ok := s.antiMemo[k]; ok {
-		return f
+	tm := s.matcherOf(p, i) // p's own, for its assumptions, even when another pod's memo serves
+	k := p.memoKeys().anti[i]
+	if a, ok := s.antiMemo[k]; ok {
+		return a.first
 	}
 	t := p.p.RequiredAntiAffinity[i]
-	tm := s.matcherOf(p, i)
 	first := map[string]*pod{}
 	for _, m := range s.nodes {
 		v, has := m.labels[t.TopologyKey]
@@ -293,10 +386,18 @@ func (s *Sim) antiFirst(p *pod, i int) map[string]*pod {
 		}
 	}
 	if s.antiMemo == nil {
-		s.antiMemo = map[memoKey]map[string]*pod{}
+		s.antiMemo = map[string]*antiMemo{}
 	}
-	s.antiMemo[k] = first
+	s.antiMemo[k] = &antiMemo{p: p, i: i, first: first}
 	return first
+}
+
+// antiMemo is antiFirst's answer for term i of p, and for the same term of every pod with the
+// same key (memoKeys).
+type antiMemo struct {
+	p     *pod
+	i     int
+	first map[string]*pod
 }
 
 type matcher struct {

@@ -32,18 +32,22 @@ type Sim struct {
 	assumptions []string
 	seen        map[string]bool
 	// spreadMemo and antiMemo hold what fit derives from the placement for one pod's constraint
-	// or term; changed drops them whenever the placement (or a node's labels or taints) changes.
-	spreadMemo map[memoKey]*spreadMemo
-	antiMemo   map[memoKey]map[string]*pod
+	// or term; placed keeps them up to date as pods are bound and unbound, and changed drops them
+	// when nodes, their labels or their taints change.
+	spreadMemo map[string]*spreadMemo
+	antiMemo   map[string]*antiMemo
 	antiList   *[]antiTerm
 	// antiMatchers are the parsed anti-affinity terms of pods; they never go stale.
 	antiMatchers map[memoKey]matcher
 	// stopAfterSystem is the running scenario's StopAfterSystem.
 	stopAfterSystem bool
+	// recount makes binds drop the memos instead of updating them, as before Sim.placed: the
+	// tests compare the two.
+	recount bool
 }
 
-// changed drops the memoised fit inputs: call it after any bind, unbind, node added or removed,
-// or node label or taint change.
+// changed drops the memoised fit inputs: call it after a node is added or removed, or a node's
+// labels or taints change. Binds and unbinds keep them up to date instead (placed).
 func (s *Sim) changed() {
 	if s.spreadMemo != nil {
 		s.spreadMemo = nil
@@ -95,6 +99,8 @@ type pod struct {
 	nodeSelectorMsg string
 	// tmpl is the pod's scheduling template key (see templateKey), built on first use.
 	tmpl string
+	// keys name the memos of its spread constraints and anti-affinity terms, built on first use.
+	keys *memoKeys
 }
 
 // sched builds what the predicates read, once.
@@ -166,7 +172,7 @@ func (n *node) setTaints(ts []snapshot.Taint) {
 }
 
 func (s *Sim) bind(p *pod, n *node) {
-	s.changed()
+	s.placed(p, n, 1)
 	p.node = n
 	n.pods = append(n.pods, p)
 	if len(p.p.RequiredAntiAffinity) > 0 {
@@ -182,7 +188,7 @@ func (s *Sim) unbind(p *pod) {
 	if n == nil {
 		return
 	}
-	s.changed()
+	s.placed(p, n, -1)
 	for i, x := range n.pods {
 		if x == p {
 			n.pods = append(n.pods[:i], n.pods[i+1:]...)
