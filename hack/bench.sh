@@ -316,6 +316,12 @@ if [ "$live" = 1 ]; then
 		sleep 1
 	done
 	apiserver_pid=$(cat "$state/apiserver.pid") etcd_pid=$(cat "$state/etcd.pid")
+	# The control plane now holds gigabytes (at full size): cap the clients by what is left.
+	left_gib=$(awk '/^MemAvailable:/ {printf "%d", $2 * 0.8 / 1048576}' /proc/meminfo)
+	if [ "$left_gib" -lt "$mem_limit_gib" ]; then
+		printf 'bench: memory cap lowered to %s GiB for the live clients (80%% of what the loaded control plane left)\n' "$left_gib" >&2
+		mem_limit_gib=$left_gib
+	fi
 	load_s=$(sed -n 's/^load_seconds=//p' "$state/ready")
 	grep -E '^livebench: (etcd ready|loaded)' "$work/livebench.log" >&2
 	rows+=("live: load|$(printf '%.2f s' "$load_s")|-|kube-apiserver RSS $(($(proc_kib "$apiserver_pid" VmRSS) / 1024)) MiB, etcd RSS $(($(proc_kib "$etcd_pid" VmRSS) / 1024)) MiB after loading (no client measured)")
