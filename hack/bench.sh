@@ -335,6 +335,11 @@ if [ "$live" = 1 ]; then
 	measure "live: syspool snapshot" check_snapshot -- "$work/livebench" syspool --az "$dir" -- snapshot \
 		--subscription "$subscription" -g "$resource_group" --cluster-name "$cluster_name" \
 		--kubeconfig "$state/kubeconfig" -f "$work/live-snapshot.json"
+	# Not a row: the same collection, seal and encoding once more, stage by stage, to say where
+	# syspool's peak goes (collector, snapshot model, encoder).
+	"$work/livebench" memory --az "$dir" --kubeconfig "$state/kubeconfig" >"$work/anatomy.txt" 2>&1 ||
+		die "livebench memory: $(cat "$work/anatomy.txt")"
+	sed 's/^/bench: syspool snapshot, stage by stage: /' "$work/anatomy.txt" >&2
 	measure "live: kubectl -o wide" check_kubectl -- "$testbin/kubectl" --kubeconfig "$state/kubeconfig" get pods -A -o wide
 	stop_live
 	apiserver_pid='' etcd_pid=''
@@ -376,6 +381,8 @@ for row in "${rows[@]}"; do
 		"${server[$label]:-}" "$result"
 done
 if [ "$live" = 1 ]; then
+	printf '\n`syspool snapshot` stage by stage (hack/livebench memory: the same collection, seal and encoding, peak RSS per stage):\n\n'
+	sed 's/^/    /' "$work/anatomy.txt"
 	printf '\nkube-apiserver / etcd MiB: each server'"'"'s peak RSS during the measurement (its VmHWM, reset just before), with the rise over its RSS just before in parentheses.\n'
 fi
 exit "$failed"

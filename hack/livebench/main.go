@@ -4,6 +4,7 @@
 //
 //	livebench up --testbin DIR --state DIR --nodes N --pods N --pools N --seed N
 //	livebench syspool --az DIR -- snapshot --subscription ... -g ... --cluster-name ... --kubeconfig ...
+//	livebench memory --az DIR --kubeconfig FILE
 //
 // up starts etcd and kube-apiserver (internal/kubetest.Launch), loads the cluster into them
 // (internal/gen's Load, as `aksgen --kubeconfig` does), writes into the state directory what
@@ -16,6 +17,9 @@
 // side answered by a loopback ARM server that replays the capture's `az aks show` and
 // `az aks nodepool list` files (cluster.json, nodepools.json) as ARM responses: the seam
 // cli.System.Live that the CLI's own integration tests use, so the CLI needs no test-only flag.
+//
+// memory runs the same collection, seal and encoding as `syspool snapshot` one stage at a time,
+// printing each stage's peak RSS and the live heap of the finished snapshot model.
 package main
 
 import (
@@ -36,7 +40,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "livebench: give a command: up or syspool")
+		fmt.Fprintln(stderr, "livebench: give a command: up, syspool or memory")
 		return 2
 	}
 	switch args[0] {
@@ -44,7 +48,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		return up(ctx, args[1:], stderr)
 	case "syspool":
 		return syspool(ctx, args[1:], stderr)
+	case "memory":
+		return memory(ctx, args[1:], os.Stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "livebench: unknown command %q; the commands are up and syspool\n", args[0])
+	fmt.Fprintf(stderr, "livebench: unknown command %q; the commands are up, syspool and memory\n", args[0])
 	return 2
 }
