@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -41,6 +42,20 @@ type lister struct {
 	c    *Collector
 	s    *snapshot.Snapshot
 	host string
+	in   *interner
+}
+
+// maxPresize bounds the capacity taken on the word of a server's remainingItemCount.
+const maxPresize = 1 << 20
+
+// grow makes room, on the first page of an attempt (nothing added since mark), for all the objects
+// the server says the list holds, so a list of 150,000 pods is not copied into ever larger arrays
+// with the old ones still alive.
+func grow[T any](s []T, mark, page int, remaining *int64) []T {
+	if len(s) != mark || remaining == nil || *remaining <= 0 {
+		return s
+	}
+	return slices.Grow(s, page+int(min(*remaining, maxPresize)))
 }
 
 // list pages through one resource. reset drops what an abandoned attempt added, so a list that
@@ -156,8 +171,11 @@ func (l *lister) nodes(ctx context.Context, cs kubernetes.Interface) {
 		if err := r.Into(&page); err != nil {
 			return 0, "", err
 		}
+		l.s.Nodes = grow(l.s.Nodes, mark, len(page.Items), page.RemainingItemCount)
 		for i := range page.Items {
-			l.s.Nodes = append(l.s.Nodes, files.ConvertNode(&page.Items[i]))
+			n := files.ConvertNode(&page.Items[i])
+			l.in.node(&n)
+			l.s.Nodes = append(l.s.Nodes, n)
 		}
 		return len(page.Items), page.Continue, nil
 	}, func() { l.s.Nodes = l.s.Nodes[:mark] })
@@ -170,8 +188,11 @@ func (l *lister) pods(ctx context.Context, cs kubernetes.Interface) {
 		if err := r.Into(&page); err != nil {
 			return 0, "", err
 		}
+		l.s.Pods = grow(l.s.Pods, mark, len(page.Items), page.RemainingItemCount)
 		for i := range page.Items {
-			l.s.Pods = append(l.s.Pods, files.ConvertPod(&page.Items[i]))
+			p := files.ConvertPod(&page.Items[i])
+			l.in.pod(&p)
+			l.s.Pods = append(l.s.Pods, p)
 		}
 		return len(page.Items), page.Continue, nil
 	}, func() { l.s.Pods = l.s.Pods[:mark] })
@@ -203,7 +224,9 @@ func (l *lister) workloads(ctx context.Context, cs kubernetes.Interface) {
 			return 0, "", err
 		}
 		for i := range page.Items {
-			l.s.Workloads = append(l.s.Workloads, files.ConvertDeployment(&page.Items[i]))
+			w := files.ConvertDeployment(&page.Items[i])
+			l.in.workload(&w)
+			l.s.Workloads = append(l.s.Workloads, w)
 		}
 		return len(page.Items), page.Continue, nil
 	}, reset)
@@ -214,7 +237,9 @@ func (l *lister) workloads(ctx context.Context, cs kubernetes.Interface) {
 			return 0, "", err
 		}
 		for i := range page.Items {
-			l.s.Workloads = append(l.s.Workloads, files.ConvertDaemonSet(&page.Items[i]))
+			w := files.ConvertDaemonSet(&page.Items[i])
+			l.in.workload(&w)
+			l.s.Workloads = append(l.s.Workloads, w)
 		}
 		return len(page.Items), page.Continue, nil
 	}, reset)
@@ -225,7 +250,9 @@ func (l *lister) workloads(ctx context.Context, cs kubernetes.Interface) {
 			return 0, "", err
 		}
 		for i := range page.Items {
-			l.s.Workloads = append(l.s.Workloads, files.ConvertStatefulSet(&page.Items[i]))
+			w := files.ConvertStatefulSet(&page.Items[i])
+			l.in.workload(&w)
+			l.s.Workloads = append(l.s.Workloads, w)
 		}
 		return len(page.Items), page.Continue, nil
 	}, reset)
