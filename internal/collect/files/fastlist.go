@@ -139,7 +139,8 @@ type fastResult struct {
 
 // fastItem is one list element: its bytes and where it starts.
 type fastItem struct {
-	raw       []byte
+	raw       []byte // without white space when compact
+	compact   bool
 	at        int64 // absolute offset of raw[0]
 	line      int   // line of raw[0]
 	lineStart int64 // offset at which that line starts
@@ -193,6 +194,8 @@ type fastParser struct {
 	pos  int // next byte to look at, an index into win
 	eof  bool
 	peak int
+
+	compact bool // items are copied without white space
 
 	// Newlines are counted up to lineOff: line is the line at lineOff, starting at lineStart.
 	line      int
@@ -270,7 +273,7 @@ func (p *fastParser) value() ([]byte, bool) {
 	var s valueScan
 	i := start
 	for {
-		end, done := s.scan(p.win, i)
+		end, _, done := s.scan(p.win, i, nil)
 		if done {
 			p.pos = end
 			return p.win[start:end], true
@@ -284,19 +287,51 @@ func (p *fastParser) value() ([]byte, bool) {
 	}
 }
 
-// valueScan finds where a JSON value ends, across calls as the window grows.
+// item scans the list element at pos like value, appending its bytes to out; compact leaves out
+// the white space between tokens, which is half of what kubectl writes and which the decoder
+// would otherwise step over byte by byte.
+func (p *fastParser) item(out []byte, compact bool) ([]byte, bool) {
+	if !p.skipBlank() {
+		return out, false
+	}
+	start := p.pos
+	s := valueScan{copy: true, compact: compact}
+	i := start
+	for {
+		end, o, done := s.scan(p.win, i, out)
+		out = o
+		if done {
+			p.pos = end
+			return out, true
+		}
+		i = end - start
+		if !p.fill(start) {
+			return out, false
+		}
+		start = 0
+	}
+}
+
+// valueScan finds where a JSON value ends, across calls as the window grows, copying the value
+// out when copy is set (without white space when compact is).
 type valueScan struct {
-	depth  int
-	inStr  bool
-	scalar bool
+	depth         int
+	inStr, scalar bool
+	copy, compact bool
 }
 
 const eightSpaces = 0x2020202020202020
 
 // scan looks at b from i and returns the index just past the value and true, or len(b) and false
-// when b ends first. b must hold the value from its first byte, so that the backslashes before a
-// quote can be counted.
-func (s *valueScan) scan(b []byte, i int) (int, bool) {
+// when b ends first; the bytes looked at are appended to out. b must hold the value from its first
+// byte, so that the backslashes before a quote can be counted.
+func (s *valueScan) scan(b []byte, i int, out []byte) (int, []byte, bool) {
+	from := i // bytes from here on are not yet copied
+	flush := func(to int) {
+		if s.copy {
+			out = append(out, b[from:to]...)
+		}
+	}
 	for i < len(b) {
 		if s.inStr {
 			// Most strings in Kubernetes objects are short names and values: a plain loop finds
@@ -306,12 +341,13 @@ func (s *valueScan) scan(b []byte, i int) (int, bool) {
 				q++
 			}
 			if q == len(b) {
-				return len(b), false
+				break
 			}
 			if b[q] != '"' {
 				j := bytes.IndexByte(b[q:], '"')
 				if j < 0 {
-					return len(b), false
+					i = len(b)
+					break
 				}
 				q += j
 			}
@@ -327,14 +363,16 @@ func (s *valueScan) scan(b []byte, i int) (int, bool) {
 			}
 			s.inStr = false
 			if s.depth == 0 {
-				return i, true
+				flush(i)
+				return i, out, true
 			}
 			continue
 		}
 		if s.scalar {
 			switch b[i] {
 			case ' ', '\t', '\r', '\n', ',', ']', '}', ':', '[', '{', '"':
-				return i, true
+				flush(i)
+				return i, out, true
 			}
 			i++
 			continue
@@ -350,25 +388,36 @@ func (s *valueScan) scan(b []byte, i int) (int, bool) {
 			s.depth--
 			i++
 			if s.depth <= 0 {
-				return i, true
+				flush(i)
+				return i, out, true
 			}
-		case ' ':
+		case ' ', '\n', '\t', '\r':
+			if s.compact {
+				flush(i)
+			}
 			i++
-			for i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == eightSpaces {
-				i += 8
+			for i < len(b) {
+				if i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:]) == eightSpaces {
+					i += 8
+				} else if isBlank(b[i]) {
+					i++
+				} else {
+					break
+				}
+			}
+			if s.compact {
+				from = i
 			}
 		default:
-			if s.depth == 0 && !isBlank(c) {
+			if s.depth == 0 {
 				s.scalar = true
 				continue
 			}
 			i++
 		}
 	}
-	if s.scalar {
-		return len(b), false
-	}
-	return len(b), false
+	flush(len(b))
+	return len(b), out, false
 }
 
 // expect consumes c, the next byte that is not white space.
@@ -481,22 +530,29 @@ func (p *fastParser) items(ctx context.Context, d *fastDecoder) (int, error) {
 			return n, errDecline
 		}
 		start := p.base + int64(p.pos)
-		raw, ok := p.value()
-		if !ok {
+		p.countLines(start)
+		if arena == nil {
+			arena = d.arena(0)
+		}
+		from := len(arena)
+		if arena, ok = p.item(arena, p.compact); !ok {
 			return n, errDecline
 		}
-		p.countLines(start)
-		if arena != nil && len(arena)+len(raw) > cap(arena) {
+		if n == 0 {
+			// A list of nodes keeps its layout: the node checks place their findings at a line
+			// and column. Any other list is compacted, and a node met in one later declines.
+			kind, _, _ := peekKind(arena[from:])
+			if p.compact = kind != "Node"; p.compact {
+				arena = compactJSON(arena, from)
+			}
+		}
+		batch.items = append(batch.items, fastItem{raw: arena[from:len(arena):len(arena)], at: start, line: p.line,
+			lineStart: p.lineStart, compact: p.compact})
+		if len(arena) >= fastBatchBytes {
 			if err := send(); err != nil {
 				return n, err
 			}
 		}
-		if arena == nil {
-			arena = d.arena(len(raw))
-		}
-		from := len(arena)
-		arena = append(arena, raw...)
-		batch.items = append(batch.items, fastItem{raw: arena[from:len(arena):len(arena)], at: start, line: p.line, lineStart: p.lineStart})
 		n++
 	}
 }
@@ -548,8 +604,9 @@ func (d *fastDecoder) arena(n int) []byte {
 
 // workerScratch is what one decoding goroutine reuses from item to item.
 type workerScratch struct {
-	dec *jsontext.Decoder
-	pod corev1.Pod
+	dec  *jsontext.Decoder
+	strs map[string]string // see workerScratch.string
+	pod  corev1.Pod
 }
 
 // submit queues a batch, first waiting for the oldest one when too many are in flight.
@@ -623,6 +680,10 @@ func (b *fastBatch) decode(ws *workerScratch) {
 			return
 		}
 		if k == kindNode {
+			if it.compact {
+				b.err = errDecline // its position is lost
+				return
+			}
 			d.line, d.col = it.position(nodeNeedle(d.node))
 		}
 		b.out[i] = d
@@ -643,6 +704,30 @@ func (it fastItem) position(needle string) (line, col int) {
 		start = it.at + int64(bytes.LastIndexByte(before, '\n')) + 1
 	}
 	return line, int(it.at+int64(i)-start) + 1
+}
+
+// compactJSON removes the white space between tokens from the JSON value at b[from:], in place.
+func compactJSON(b []byte, from int) []byte {
+	out := b[from:from]
+	in := false
+	for i := from; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case in:
+			if c == '\\' && i+1 < len(b) {
+				out = append(out, c, b[i+1])
+				i++
+				continue
+			}
+			in = c != '"'
+		case c == '"':
+			in = true
+		case isBlank(c):
+			continue
+		}
+		out = append(out, c)
+	}
+	return b[:from+len(out)]
 }
 
 // peekKind reads the kind and apiVersion of an object. kubectl writes them first, so usually

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -31,7 +32,7 @@ func walkPod(ws *workerScratch, raw []byte) (narrowPod, error) {
 	} else {
 		ws.dec.Reset(buf, fastDecodeOptions)
 	}
-	w := walker{dec: ws.dec}
+	w := walker{dec: ws.dec, ws: ws}
 	w.object(func(name []byte) bool {
 		switch string(name) {
 		case "apiVersion":
@@ -59,6 +60,7 @@ func walkPod(ws *workerScratch, raw []byte) (narrowPod, error) {
 
 type walker struct {
 	dec *jsontext.Decoder
+	ws  *workerScratch
 	err error
 }
 
@@ -202,16 +204,51 @@ func (w *walker) str(s *string) {
 	if w.err != nil {
 		return
 	}
-	tok, err := w.dec.ReadToken()
-	switch {
-	case err != nil:
-		w.fail(err)
-	case tok.Kind() == '"':
-		*s = tok.String()
-	case tok.Kind() != 'n':
-		w.fail(errDecline)
+	if w.dec.PeekKind() != '"' {
+		tok, err := w.dec.ReadToken()
+		switch {
+		case err != nil:
+			w.fail(err)
+		case tok.Kind() != 'n':
+			w.fail(errDecline)
+		}
+		return
 	}
+	raw, err := w.dec.ReadValue()
+	if err != nil {
+		w.fail(err)
+		return
+	}
+	*s = w.ws.string(raw)
 }
+
+// string returns the string a JSON string literal holds. The same few hundred names and values
+// (label keys, namespaces, condition types, owner kinds) fill every pod, so each goroutine keeps a
+// bounded table of those it has seen and hands out the same string again instead of a new one.
+func (ws *workerScratch) string(raw []byte) string {
+	v := raw[1 : len(raw)-1]
+	if bytes.IndexByte(v, '\\') >= 0 || !utf8.Valid(v) {
+		// Escapes and invalid UTF-8 (which the decoder replaces) take the library's way.
+		var s string
+		_ = jsonv2.Unmarshal(raw, &s, fastDecodeOptions) // raw was validated by ReadValue
+		return s
+	}
+	if s, ok := ws.strs[string(v)]; ok {
+		return s
+	}
+	s := string(v)
+	if ws.strs == nil {
+		ws.strs = make(map[string]string, 1024)
+	}
+	if len(ws.strs) < workerStrings {
+		ws.strs[s] = s
+	}
+	return s
+}
+
+// workerStrings bounds a goroutine's table of strings: enough for the vocabulary of a cluster's
+// pods, never growing with their number.
+const workerStrings = 1 << 14
 
 // strMap reads an object of strings (labels, a nodeSelector). Like Unmarshal, {} gives an empty
 // map and null none.
@@ -242,12 +279,12 @@ func (w *walker) entries(each func(key string)) {
 		return
 	}
 	for w.err == nil && w.dec.PeekKind() == '"' {
-		tok, err := w.dec.ReadToken()
+		raw, err := w.dec.ReadValue()
 		if err != nil {
 			w.fail(err)
 			return
 		}
-		each(tok.String())
+		each(w.ws.string(raw))
 	}
 	if w.err != nil {
 		return
