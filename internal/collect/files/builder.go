@@ -2,6 +2,7 @@ package files
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
@@ -98,6 +99,7 @@ type builder struct {
 	pdbs      []snapshot.PDB
 	seen      map[objectKey]bool
 	intern    *interner
+	jr        *journal // set while the fast path adds a file it may still decline
 	dups      map[snapshot.DataKind]int
 	kube      map[snapshot.DataKind]*kindRead
 	podNS     map[string]bool
@@ -155,7 +157,58 @@ func (b *builder) dup(kind snapshot.DataKind, ns, name string) bool {
 		return true
 	}
 	b.seen[key] = true
+	if b.jr != nil {
+		b.jr.keys = append(b.jr.keys, key)
+	}
 	return false
+}
+
+// journal is what the builder looked like before the fast path began a file, and what it has
+// added to the maps since, so that rollback can take the file out again when the fast path
+// declines it half way.
+type journal struct {
+	pods, nodes, pdbs, workloads, sources int
+	firstDoc                              string
+	kube                                  map[snapshot.DataKind]kindRead
+	dups                                  map[snapshot.DataKind]int
+	keys                                  []objectKey
+	nodeNames, podNS                      []string
+}
+
+func (b *builder) startJournal() *journal {
+	j := &journal{
+		pods: len(b.pods), nodes: len(b.nodes), pdbs: len(b.pdbs), workloads: len(b.workloads),
+		sources: len(b.sources), firstDoc: b.firstDoc,
+		kube: map[snapshot.DataKind]kindRead{}, dups: maps.Clone(b.dups),
+	}
+	for k, v := range b.kube {
+		j.kube[k] = *v
+	}
+	b.jr = j
+	return j
+}
+
+func (b *builder) endJournal() { b.jr = nil }
+
+// rollback undoes everything added since j began.
+func (b *builder) rollback(j *journal) {
+	b.jr = nil
+	b.pods, b.nodes, b.pdbs, b.workloads = b.pods[:j.pods], b.nodes[:j.nodes], b.pdbs[:j.pdbs], b.workloads[:j.workloads]
+	b.sources, b.firstDoc = b.sources[:j.sources], j.firstDoc
+	for _, k := range j.keys {
+		delete(b.seen, k)
+	}
+	for _, n := range j.nodeNames {
+		delete(b.nodeAt, n)
+	}
+	for _, ns := range j.podNS {
+		delete(b.podNS, ns)
+	}
+	b.dups = j.dups
+	b.kube = map[snapshot.DataKind]*kindRead{}
+	for k, v := range j.kube {
+		b.kube[k] = &v
+	}
 }
 
 // objectKey identifies an object for dup; its strings are the object's own, so a key costs no
@@ -201,12 +254,18 @@ func (b *builder) addNodeAt(o object, n snapshot.Node, line, col int) {
 		return
 	}
 	b.nodeAt[n.Name] = where{path: o.r.path, line: line, col: col}
+	if b.jr != nil {
+		b.jr.nodeNames = append(b.jr.nodeNames, n.Name)
+	}
 	b.intern.node(&n)
 	b.nodes = append(b.nodes, n)
 }
 
 func (b *builder) addPod(o object, p snapshot.Pod) {
 	b.readKind(o, snapshot.KindPods, p.Namespace, p.Name)
+	if !b.podNS[p.Namespace] && b.jr != nil {
+		b.jr.podNS = append(b.jr.podNS, p.Namespace)
+	}
 	b.podNS[p.Namespace] = true
 	if !b.dup(snapshot.KindPods, p.Namespace, p.Name) {
 		b.intern.pod(&p)

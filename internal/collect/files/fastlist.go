@@ -16,6 +16,8 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	jsonv1 "github.com/go-json-experiment/json/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/syspool/syspool/internal/snapshot"
 )
 
 // The fast path reads the files that make up nearly all the bytes of a large cluster's capture:
@@ -116,25 +118,29 @@ func (b *builder) readFast(ctx context.Context, f io.Reader, path string) error 
 		sum = h.Sum(nil)
 	}()
 
+	// Batches go to the builder as they are decoded, so that a large list is held once, as the
+	// snapshot, and not a second time as decoded batches; the journal undoes them on a decline.
+	mark := b.startJournal()
+	src := b.newSource(path)
+	src.format = "json"
+	c := &fastCommit{b: b, r: &fileReader{path: path, b: b, src: src}}
 	p := &fastParser{in: toParse, free: free, line: 1}
-	res, err := p.parse(ctx)
+	err := p.parse(ctx, c.batch)
 	cancel()
 	for range toParse { // unblock the hasher when the parser stopped early
 	}
 	wg.Wait()
 	if readErr != nil {
-		return &InputError{Path: path, Msg: "cannot read: " + describeFSError(readErr), Err: readErr}
+		err = &InputError{Path: path, Msg: "cannot read: " + describeFSError(readErr), Err: readErr}
 	}
 	if err != nil {
+		b.rollback(mark)
 		return err
 	}
-	b.commitFast(path, res, hex.EncodeToString(sum), p.peak)
+	b.endJournal()
+	src.sha256 = hex.EncodeToString(sum)
+	src.peakKept = p.peak
 	return nil
-}
-
-// fastResult is what a file held, in order, ready for the builder.
-type fastResult struct {
-	batches []*fastBatch
 }
 
 // fastItem is one list element: its bytes and where it starts.
@@ -146,41 +152,63 @@ type fastItem struct {
 	lineStart int64 // offset at which that line starts
 }
 
+// fastBatch is a run of list items and, once decoded, what they hold: kinds[i] says which of
+// the per-kind lists (in order) item i went to.
 type fastBatch struct {
 	arena []byte // holds the items' bytes until they are decoded
 	items []fastItem
-	out   []decoded
-	other []string // kind of each item that is not a kind syspool reads, "" otherwise
-	err   error
-	done  chan struct{}
+	kinds []kubeKind
+	other []string // the kind of each item syspool does not read, "" for the others
+
+	pods      []snapshot.Pod
+	nodes     []fastNode
+	pdbs      []snapshot.PDB
+	workloads []snapshot.Workload
+
+	err  error
+	done chan struct{}
 }
 
-// commitFast hands a file read by the fast path to the builder exactly as the exact path would:
-// one kubectl list, its items in order.
-func (b *builder) commitFast(path string, res *fastResult, sum string, peak int) {
-	src := b.newSource(path)
-	src.format = "json"
-	src.sha256 = sum
-	src.peakKept = peak
-	r := &fileReader{path: path, b: b, src: src}
-	index := 0
-	for _, batch := range res.batches {
-		for i, it := range batch.items {
-			o := r.element(it.at, it.raw, "items", index)
-			index++
-			if b.firstDoc == "" {
-				b.firstDoc = path
-			}
-			src.kind("kubectl list")
-			if batch.other[i] != "" || batch.out[i].kind == kindOther {
-				src.ignore(batch.other[i])
-				continue
-			}
-			if d := batch.out[i]; d.kind == kindNode {
-				b.addNodeAt(o, d.node, d.line, d.col)
-			} else {
-				b.add(o, d)
-			}
+// fastNode is a node and where it is placed in its file.
+type fastNode struct {
+	node      snapshot.Node
+	line, col int
+}
+
+// fastCommit hands the batches of a file read by the fast path to the builder exactly as the
+// exact path would: one kubectl list, its items in order.
+type fastCommit struct {
+	b     *builder
+	r     *fileReader
+	index int
+}
+
+func (c *fastCommit) batch(batch *fastBatch) {
+	b, r := c.b, c.r
+	var pods, nodes, pdbs, workloads int
+	for i, k := range batch.kinds {
+		o := r.element(batch.items[i].at, nil, "items", c.index)
+		c.index++
+		if b.firstDoc == "" {
+			b.firstDoc = r.path
+		}
+		r.src.kind("kubectl list")
+		switch k {
+		case kindOther:
+			r.src.ignore(batch.other[i])
+		case kindNode:
+			n := batch.nodes[nodes]
+			nodes++
+			b.addNodeAt(o, n.node, n.line, n.col)
+		case kindPod:
+			b.addPod(o, batch.pods[pods])
+			pods++
+		case kindPDB:
+			b.addPDB(o, batch.pdbs[pdbs])
+			pdbs++
+		default:
+			b.add(o, decoded{kind: k, workload: batch.workloads[workloads]})
+			workloads++
 		}
 	}
 }
@@ -433,62 +461,62 @@ func (p *fastParser) expect(c byte) bool {
 // parse reads the top-level object. Everything but "items" is checked for syntax and skipped,
 // as the exact path skips it for a list; anything else than one object with a non-empty items
 // list declines.
-func (p *fastParser) parse(ctx context.Context) (*fastResult, error) {
+func (p *fastParser) parse(ctx context.Context, commit func(*fastBatch)) error {
 	if !p.fill(0) || !p.expect('{') {
-		return nil, errDecline
+		return errDecline
 	}
-	d := newFastDecoder(ctx)
+	d := newFastDecoder(ctx, commit)
 	defer d.stop()
 	streamed := false
 	first := true
 	for {
 		c, ok := p.next()
 		if !ok {
-			return nil, errDecline
+			return errDecline
 		}
 		if c == '}' {
 			p.pos++
 			break
 		}
 		if !first && !p.expect(',') {
-			return nil, errDecline
+			return errDecline
 		}
 		first = false
 		raw, ok := p.value()
 		var key string
 		if !ok || len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &key) != nil {
-			return nil, errDecline
+			return errDecline
 		}
 		if !p.expect(':') {
-			return nil, errDecline
+			return errDecline
 		}
 		c, ok = p.next()
 		if !ok {
-			return nil, errDecline
+			return errDecline
 		}
 		if (key == "items" || key == "value") && !streamed && c == '[' {
 			if key == "value" {
-				return nil, errDecline // an ARM list, small: the exact path reads it
+				return errDecline // an ARM list, small: the exact path reads it
 			}
 			p.pos++
 			n, err := p.items(ctx, d)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if n == 0 {
-				return nil, errDecline // an empty list is judged by its kind, on the exact path
+				return errDecline // an empty list is judged by its kind, on the exact path
 			}
 			streamed = true
 			continue
 		}
 		raw, ok = p.value()
 		if !ok || !json.Valid(raw) {
-			return nil, errDecline
+			return errDecline
 		}
 	}
 	// One document only: a stream of them (`>>`) is the exact path's.
 	if p.skipBlank() || !streamed {
-		return nil, errDecline
+		return errDecline
 	}
 	return d.wait()
 }
@@ -560,16 +588,16 @@ func (p *fastParser) items(ctx context.Context, d *fastDecoder) (int, error) {
 // fastDecoder decodes batches on every CPU and gives them back in the order they were submitted.
 type fastDecoder struct {
 	ctx     context.Context
+	commit  func(*fastBatch)
 	work    chan *fastBatch
-	arenas  chan []byte // arenas of decoded batches, for the next ones
-	order   []*fastBatch
+	arenas  chan []byte     // arenas of decoded batches, for the next ones
 	pending chan *fastBatch // submitted and not yet collected, in order: bounds memory
 	wg      sync.WaitGroup
 }
 
-func newFastDecoder(ctx context.Context) *fastDecoder {
+func newFastDecoder(ctx context.Context, commit func(*fastBatch)) *fastDecoder {
 	workers := runtime.GOMAXPROCS(0)
-	d := &fastDecoder{ctx: ctx, work: make(chan *fastBatch, workers), pending: make(chan *fastBatch, 2*workers),
+	d := &fastDecoder{ctx: ctx, commit: commit, work: make(chan *fastBatch, workers), pending: make(chan *fastBatch, 2*workers),
 		arenas: make(chan []byte, 3*workers+1)}
 	d.wg.Add(workers)
 	for range workers {
@@ -629,17 +657,18 @@ func (d *fastDecoder) collect() error {
 	if b.err != nil {
 		return errDecline
 	}
-	d.order = append(d.order, b)
+	d.commit(b)
 	return nil
 }
 
-func (d *fastDecoder) wait() (*fastResult, error) {
+// wait hands over the batches still in flight.
+func (d *fastDecoder) wait() error {
 	for len(d.pending) > 0 {
 		if err := d.collect(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return &fastResult{batches: d.order}, nil
+	return nil
 }
 
 // stop ends the workers; batches in flight finish first.
@@ -649,7 +678,7 @@ func (d *fastDecoder) stop() {
 }
 
 func (b *fastBatch) decode(ws *workerScratch) {
-	b.out = make([]decoded, len(b.items))
+	b.kinds = make([]kubeKind, len(b.items))
 	b.other = make([]string, len(b.items))
 	for i, it := range b.items {
 		kind, apiVersion, ok := peekKind(it.raw)
@@ -658,6 +687,7 @@ func (b *fastBatch) decode(ws *workerScratch) {
 			return
 		}
 		k := kubeKindOf(kind, apiVersion)
+		b.kinds[i] = k
 		if k == kindOther {
 			b.other[i] = kind
 			continue
@@ -679,14 +709,22 @@ func (b *fastBatch) decode(ws *workerScratch) {
 			b.err = errDecline
 			return
 		}
-		if k == kindNode {
+		switch k {
+		case kindNode:
 			if it.compact {
 				b.err = errDecline // its position is lost
 				return
 			}
-			d.line, d.col = it.position(nodeNeedle(d.node))
+			n := fastNode{node: d.node}
+			n.line, n.col = it.position(nodeNeedle(d.node))
+			b.nodes = append(b.nodes, n)
+		case kindPod:
+			b.pods = append(b.pods, d.pod)
+		case kindPDB:
+			b.pdbs = append(b.pdbs, d.pdb)
+		default:
+			b.workloads = append(b.workloads, d.workload)
 		}
-		b.out[i] = d
 	}
 	for i := range b.items {
 		b.items[i].raw = nil // the arena goes to the next batch

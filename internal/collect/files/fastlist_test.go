@@ -204,3 +204,52 @@ func unmarshalPod(raw []byte) (narrowPod, error) {
 	err := jsonv2.Unmarshal(raw, &p, fastDecodeOptions)
 	return p, err
 }
+
+// TestFastRollback: a list the fast path declines after it has handed batches to the builder is
+// taken out again, so the exact path's result is the same as if the fast path had never tried.
+func TestFastRollback(t *testing.T) {
+	c, err := gen.New(gen.Params{Nodes: 30, Pods: 600, Pools: 4, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := c.WriteDir(context.Background(), dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	pods, err := os.ReadFile(filepath.Join(dir, "pods.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pods) < 4*fastBatchBytes {
+		t.Fatalf("pods.json is %d bytes, too few batches to test with", len(pods))
+	}
+	last := bytes.LastIndex(pods, []byte(`"kind": "Pod"`))
+	for name, edit := range map[string]func([]byte) []byte{
+		// encoding/json matches "KIND" to kind, the first look does not: declined, read anyway.
+		"accepted by the exact path": func(b []byte) []byte {
+			return append(b[:last:last], append([]byte(`"KIND": "Pod", `), b[last:]...)...)
+		},
+		// A type error in the last pod: declined, and the exact path says where.
+		"refused by the exact path": func(b []byte) []byte {
+			return append(b[:last:last], append([]byte(`"spec": 5, `), b[last:]...)...)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			fsys := fstest.MapFS{
+				"a-nodes.json": {Data: mustRead(t, filepath.Join(dir, "nodes.json"))},
+				"b-pods.json":  {Data: edit(bytes.Clone(pods))},
+				"c-pdbs.json":  {Data: mustRead(t, filepath.Join(dir, "pdbs.json"))},
+			}
+			sameResult(t, fsys, "a-nodes.json", "b-pods.json", "c-pdbs.json")
+		})
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
