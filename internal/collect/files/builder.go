@@ -262,13 +262,19 @@ func (b *builder) addNodeAt(o object, n snapshot.Node, line, col int) {
 }
 
 func (b *builder) addPod(o object, p snapshot.Pod) {
+	b.intern.pod(&p)
+	b.addInternedPod(o, p)
+}
+
+// addInternedPod adds a pod whose strings and maps an interner has shared already (the fast path
+// does that on its decoding goroutines).
+func (b *builder) addInternedPod(o object, p snapshot.Pod) {
 	b.readKind(o, snapshot.KindPods, p.Namespace, p.Name)
 	if !b.podNS[p.Namespace] && b.jr != nil {
 		b.jr.podNS = append(b.jr.podNS, p.Namespace)
 	}
 	b.podNS[p.Namespace] = true
 	if !b.dup(snapshot.KindPods, p.Namespace, p.Name) {
-		b.intern.pod(&p)
 		b.pods = append(b.pods, p)
 	}
 }

@@ -201,7 +201,7 @@ func (c *fastCommit) batch(batch *fastBatch) {
 			nodes++
 			b.addNodeAt(o, n.node, n.line, n.col)
 		case kindPod:
-			b.addPod(o, batch.pods[pods])
+			b.addInternedPod(o, batch.pods[pods])
 			pods++
 		case kindPDB:
 			b.addPDB(o, batch.pdbs[pdbs])
@@ -632,9 +632,10 @@ func (d *fastDecoder) arena(n int) []byte {
 
 // workerScratch is what one decoding goroutine reuses from item to item.
 type workerScratch struct {
-	dec  *jsontext.Decoder
-	strs map[string]string // see workerScratch.string
-	pod  corev1.Pod
+	intern *interner // lives as long as the file: its maps are the snapshot's
+	dec    *jsontext.Decoder
+	strs   map[string]string // see workerScratch.string
+	pod    corev1.Pod
 }
 
 // submit queues a batch, first waiting for the oldest one when too many are in flight.
@@ -719,6 +720,10 @@ func (b *fastBatch) decode(ws *workerScratch) {
 			n.line, n.col = it.position(nodeNeedle(d.node))
 			b.nodes = append(b.nodes, n)
 		case kindPod:
+			if ws.intern == nil {
+				ws.intern = newInterner()
+			}
+			ws.intern.pod(&d.pod)
 			b.pods = append(b.pods, d.pod)
 		case kindPDB:
 			b.pdbs = append(b.pdbs, d.pdb)
