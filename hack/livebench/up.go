@@ -36,6 +36,7 @@ func up(ctx context.Context, args []string, stderr io.Writer) int {
 	fs.IntVar(&p.Pools, "pools", p.Pools, "node pools, the system pool included")
 	fs.Uint64Var(&p.Seed, "seed", p.Seed, "seed of the generator")
 	concurrency := fs.Int("concurrency", 32, "API requests in flight while loading")
+	memLimit := fs.String("apiserver-gomemlimit", "", "GOMEMLIMIT of kube-apiserver (e.g. 9GiB): a soft limit that makes its garbage collector work harder instead of letting its heap double")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -43,19 +44,23 @@ func up(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "livebench up: --testbin and --state are required")
 		return 2
 	}
-	if err := serve(ctx, *testbin, *state, p, *concurrency, stderr); err != nil {
+	opts := kubetest.Options{EtcdArgs: []string{etcdQuota}, StartTimeout: 3 * time.Minute}
+	if *memLimit != "" {
+		opts.APIServerEnv = []string{"GOMEMLIMIT=" + *memLimit}
+	}
+	if err := serve(ctx, *testbin, *state, opts, p, *concurrency, stderr); err != nil {
 		fmt.Fprintf(stderr, "livebench up: %v\n", err)
 		return 1
 	}
 	return 0
 }
 
-func serve(ctx context.Context, testbin, state string, p gen.Params, concurrency int, stderr io.Writer) (err error) {
+func serve(ctx context.Context, testbin, state string, opts kubetest.Options, p gen.Params, concurrency int, stderr io.Writer) (err error) {
 	cpDir := filepath.Join(state, "controlplane")
 	if err := os.MkdirAll(cpDir, 0o700); err != nil {
 		return err
 	}
-	cp, err := kubetest.Launch(ctx, testbin, cpDir, kubetest.Options{EtcdArgs: []string{etcdQuota}, StartTimeout: 3 * time.Minute})
+	cp, err := kubetest.Launch(ctx, testbin, cpDir, opts)
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,7 @@ func Launch(ctx context.Context, bin, dir string, opts Options) (*ControlPlane, 
 	cp.EtcdReady = time.Since(began)
 
 	began = time.Now()
-	if err := cp.startAPIServer(ctx, filepath.Join(bin, "kube-apiserver"), etcdURL, opts.APIServerArgs); err != nil {
+	if err := cp.startAPIServer(ctx, filepath.Join(bin, "kube-apiserver"), etcdURL, opts.APIServerArgs, opts.APIServerEnv); err != nil {
 		return fail(err, cp.apiserver)
 	}
 	cp.APIServerReady = time.Since(began)

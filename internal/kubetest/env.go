@@ -43,6 +43,10 @@ type Options struct {
 	// EtcdArgs are appended to etcd's flags, such as a larger
 	// --quota-backend-bytes for a cluster of 150,000 pods.
 	EtcdArgs []string
+	// APIServerEnv is added to kube-apiserver's environment, such as a
+	// GOMEMLIMIT that keeps a large cluster's API server within a shared
+	// machine's memory.
+	APIServerEnv []string
 }
 
 // Env is a running etcd and kube-apiserver for the duration of one test.

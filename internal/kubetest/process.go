@@ -23,12 +23,16 @@ type process struct {
 	waitErr error         // the result of cmd.Wait; read only after done is closed
 }
 
-func startProcess(name, path string, args []string, logPath string) (*process, error) {
+// startProcess starts path with args; env, if not empty, is added to this process's environment.
+func startProcess(name, path string, args, env []string, logPath string) (*process, error) {
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return nil, fmt.Errorf("create log file for %s: %w", name, err)
 	}
 	cmd := exec.Command(path, args...)
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
 	// An *os.File is handed to the child as is, so no goroutine copies output
 	// and nothing is lost if the child is killed.
 	cmd.Stdout = logFile

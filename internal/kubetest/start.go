@@ -39,7 +39,7 @@ func (cp *ControlPlane) startEtcd(ctx context.Context, bin string, extra []strin
 			"--log-level=warn",
 		}
 		args = append(args, extra...)
-		cp.etcd, err = startProcess("etcd", bin, args, filepath.Join(cp.dir, "etcd-"+strconv.Itoa(attempt)+".log"))
+		cp.etcd, err = startProcess("etcd", bin, args, nil, filepath.Join(cp.dir, "etcd-"+strconv.Itoa(attempt)+".log"))
 		if err != nil {
 			return "", err
 		}
@@ -58,7 +58,7 @@ func (cp *ControlPlane) startEtcd(ctx context.Context, bin string, extra []strin
 
 // startAPIServer starts kube-apiserver on a free loopback port and returns
 // once /readyz answers, which includes RBAC's bootstrap roles.
-func (cp *ControlPlane) startAPIServer(ctx context.Context, bin, etcdURL string, extra []string) error {
+func (cp *ControlPlane) startAPIServer(ctx context.Context, bin, etcdURL string, extra, env []string) error {
 	for attempt := 1; ; attempt++ {
 		ports, err := freePorts(1)
 		if err != nil {
@@ -91,7 +91,7 @@ func (cp *ControlPlane) startAPIServer(ctx context.Context, bin, etcdURL string,
 			"--profiling=false",
 		}
 		args = append(args, extra...)
-		cp.apiserver, err = startProcess("kube-apiserver", bin, args, filepath.Join(cp.dir, "kube-apiserver-"+strconv.Itoa(attempt)+".log"))
+		cp.apiserver, err = startProcess("kube-apiserver", bin, args, env, filepath.Join(cp.dir, "kube-apiserver-"+strconv.Itoa(attempt)+".log"))
 		if err != nil {
 			return err
 		}
