@@ -98,7 +98,7 @@ type builder struct {
 	workloads []snapshot.Workload
 	pdbs      []snapshot.PDB
 	seen      map[objectKey]bool
-	intern    *interner
+	intern    *snapshot.Interner
 	jr        *journal // set while the fast path adds a file it may still decline
 	dups      map[snapshot.DataKind]int
 	kube      map[snapshot.DataKind]*kindRead
@@ -117,7 +117,7 @@ func newBuilder() *builder {
 		pools:  map[string]*poolViews{},
 		nodeAt: map[string]where{},
 		seen:   map[objectKey]bool{},
-		intern: newInterner(),
+		intern: snapshot.NewInterner(),
 		dups:   map[snapshot.DataKind]int{},
 		kube:   map[snapshot.DataKind]*kindRead{},
 		podNS:  map[string]bool{},
@@ -257,12 +257,12 @@ func (b *builder) addNodeAt(o object, n snapshot.Node, line, col int) {
 	if b.jr != nil {
 		b.jr.nodeNames = append(b.jr.nodeNames, n.Name)
 	}
-	b.intern.node(&n)
+	b.intern.Node(&n)
 	b.nodes = append(b.nodes, n)
 }
 
 func (b *builder) addPod(o object, p snapshot.Pod) {
-	b.intern.pod(&p)
+	b.intern.Pod(&p)
 	b.addInternedPod(o, p)
 }
 

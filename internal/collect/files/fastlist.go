@@ -632,7 +632,7 @@ func (d *fastDecoder) arena(n int) []byte {
 
 // workerScratch is what one decoding goroutine reuses from item to item.
 type workerScratch struct {
-	intern *interner // lives as long as the file: its maps are the snapshot's
+	intern *snapshot.Interner // lives as long as the file: its maps are the snapshot's
 	dec    *jsontext.Decoder
 	strs   map[string]string // see workerScratch.string
 	pod    corev1.Pod
@@ -721,9 +721,9 @@ func (b *fastBatch) decode(ws *workerScratch) {
 			b.nodes = append(b.nodes, n)
 		case kindPod:
 			if ws.intern == nil {
-				ws.intern = newInterner()
+				ws.intern = snapshot.NewInterner()
 			}
-			ws.intern.pod(&d.pod)
+			ws.intern.Pod(&d.pod)
 			b.pods = append(b.pods, d.pod)
 		case kindPDB:
 			b.pdbs = append(b.pdbs, d.pdb)

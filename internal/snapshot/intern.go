@@ -1,36 +1,38 @@
-package files
+package snapshot
 
 import (
 	"hash/maphash"
 	"maps"
 	"slices"
-
-	"github.com/syspool/syspool/internal/snapshot"
 )
 
-// interner makes the objects of one snapshot share equal strings, label maps and toleration
+// Interner makes the objects of one snapshot share equal strings, label maps and toleration
 // lists. Replicas of a workload carry the same labels, node selector and tolerations, and the same
 // namespace, node and owner names come back thousands of times: at 150,000 pods, sharing them is
 // the difference between a snapshot of about 450 MB and one of about 100 MB. Shared maps and
-// slices are read-only, as everything in a snapshot is once it is built.
-type interner struct {
+// slices are read-only, as everything in a snapshot is once it is built. Both collectors use it,
+// the offline one on its decoding goroutines (one Interner each: it is not safe for concurrent
+// use) and the live one page by page.
+type Interner struct {
 	strs map[string]string
 	maps map[uint64][]map[string]string
-	tols map[uint64][][]snapshot.Toleration
+	tols map[uint64][][]Toleration
 	seed maphash.Seed
 	keys []string // scratch for sorting a map's keys
 }
 
-func newInterner() *interner {
-	return &interner{
+// NewInterner returns an empty Interner.
+func NewInterner() *Interner {
+	return &Interner{
 		strs: map[string]string{},
 		maps: map[uint64][]map[string]string{},
-		tols: map[uint64][][]snapshot.Toleration{},
+		tols: map[uint64][][]Toleration{},
 		seed: maphash.MakeSeed(),
 	}
 }
 
-func (in *interner) str(s string) string {
+// Str returns the shared copy of s.
+func (in *Interner) Str(s string) string {
 	if s == "" {
 		return ""
 	}
@@ -41,8 +43,8 @@ func (in *interner) str(s string) string {
 	return s
 }
 
-// labels returns the shared map equal to m (nil for an empty one).
-func (in *interner) labels(m map[string]string) map[string]string {
+// Labels returns the shared map equal to m (nil for an empty one).
+func (in *Interner) Labels(m map[string]string) map[string]string {
 	if len(m) == 0 {
 		return nil
 	}
@@ -67,14 +69,14 @@ func (in *interner) labels(m map[string]string) map[string]string {
 	}
 	c := make(map[string]string, len(m))
 	for _, k := range in.keys {
-		c[in.str(k)] = in.str(m[k])
+		c[in.Str(k)] = in.Str(m[k])
 	}
 	in.maps[sum] = append(in.maps[sum], c)
 	return c
 }
 
-// tolerations returns the shared list equal to ts, in the same order.
-func (in *interner) tolerations(ts []snapshot.Toleration) []snapshot.Toleration {
+// Tolerations returns the shared list equal to ts, in the same order.
+func (in *Interner) Tolerations(ts []Toleration) []Toleration {
 	if len(ts) == 0 {
 		return ts
 	}
@@ -102,13 +104,13 @@ func (in *interner) tolerations(ts []snapshot.Toleration) []snapshot.Toleration 
 	}
 	c := slices.Clone(ts)
 	for i := range c {
-		c[i].Key, c[i].Operator, c[i].Value, c[i].Effect = in.str(c[i].Key), in.str(c[i].Operator), in.str(c[i].Value), in.str(c[i].Effect)
+		c[i].Key, c[i].Operator, c[i].Value, c[i].Effect = in.Str(c[i].Key), in.Str(c[i].Operator), in.Str(c[i].Value), in.Str(c[i].Effect)
 	}
 	in.tols[sum] = append(in.tols[sum], c)
 	return c
 }
 
-func equalToleration(a, b snapshot.Toleration) bool {
+func equalToleration(a, b Toleration) bool {
 	if a.Key != b.Key || a.Operator != b.Operator || a.Value != b.Value || a.Effect != b.Effect {
 		return false
 	}
@@ -118,27 +120,27 @@ func equalToleration(a, b snapshot.Toleration) bool {
 	return *a.TolerationSeconds == *b.TolerationSeconds
 }
 
-// pod shares what p has in common with the pods read before it.
-func (in *interner) pod(p *snapshot.Pod) {
-	p.Namespace, p.NodeName = in.str(p.Namespace), in.str(p.NodeName)
-	p.Labels, p.NodeSelector = in.labels(p.Labels), in.labels(p.NodeSelector)
-	p.Owner.Kind, p.Owner.Name = in.str(p.Owner.Kind), in.str(p.Owner.Name)
-	p.Workload.Kind, p.Workload.Name = in.str(p.Workload.Kind), in.str(p.Workload.Name)
-	p.Phase, p.PriorityClassName = in.str(p.Phase), in.str(p.PriorityClassName)
-	p.WaitingReason = in.str(p.WaitingReason)
-	p.Tolerations = in.tolerations(p.Tolerations)
+// Pod shares what p has in common with the pods seen before it.
+func (in *Interner) Pod(p *Pod) {
+	p.Namespace, p.NodeName = in.Str(p.Namespace), in.Str(p.NodeName)
+	p.Labels, p.NodeSelector = in.Labels(p.Labels), in.Labels(p.NodeSelector)
+	p.Owner.Kind, p.Owner.Name = in.Str(p.Owner.Kind), in.Str(p.Owner.Name)
+	p.Workload.Kind, p.Workload.Name = in.Str(p.Workload.Kind), in.Str(p.Workload.Name)
+	p.Phase, p.PriorityClassName = in.Str(p.Phase), in.Str(p.PriorityClassName)
+	p.WaitingReason = in.Str(p.WaitingReason)
+	p.Tolerations = in.Tolerations(p.Tolerations)
 }
 
-// node shares the label keys and values of n (its map is its own: a node's hostname and name
+// Node shares the label keys and values of n (its map is its own: a node's hostname and name
 // labels make every map different).
-func (in *interner) node(n *snapshot.Node) {
+func (in *Interner) Node(n *Node) {
 	if len(n.Labels) > 0 {
 		m := make(map[string]string, len(n.Labels))
 		for k, v := range n.Labels {
-			m[in.str(k)] = in.str(v)
+			m[in.Str(k)] = in.Str(v)
 		}
 		n.Labels = m
 	}
-	n.ModeLabel, n.Zone, n.InstanceType = in.str(n.ModeLabel), in.str(n.Zone), in.str(n.InstanceType)
-	n.NodeImageVersion, n.KubeletVersion, n.OS = in.str(n.NodeImageVersion), in.str(n.KubeletVersion), in.str(n.OS)
+	n.ModeLabel, n.Zone, n.InstanceType = in.Str(n.ModeLabel), in.Str(n.Zone), in.Str(n.InstanceType)
+	n.NodeImageVersion, n.KubeletVersion, n.OS = in.Str(n.NodeImageVersion), in.Str(n.KubeletVersion), in.Str(n.OS)
 }
