@@ -82,11 +82,11 @@ func (s *Sim) addDaemonSets(n *node) {
 		c.Name = t.pod.Owner.Name + "-" + n.name
 		c.NodeName = n.name
 		p := s.newPod(&c)
-		if _, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, n.core.Spec.Taints, p.core.Spec.Tolerations,
+		if _, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, n.core.Spec.Taints, p.sched().core.Spec.Tolerations,
 			doNotSchedule, false); bad {
 			continue
 		}
-		if ok, err := p.aff.Match(n.core); err != nil || !ok {
+		if ok, err := p.sched().aff.Match(n.core); err != nil || !ok {
 			continue
 		}
 		s.bind(p, n)

@@ -123,7 +123,7 @@ func (s *Sim) disrupt(batch []*node, only []*pod, how disruption) Batch {
 // outside kube-system whose priority is not above the lowest of the kube-system pods' (at equal
 // priority, kube-system goes first). Without a kube-system pod, that is all of them.
 func afterSystem(ps []*pod) (keep, rest []*pod) {
-	lowest, found := 0, false
+	lowest, found := int32(0), false
 	for _, p := range ps {
 		if p.p.Namespace == snapshot.NamespaceKubeSystem && (!found || p.prio < lowest) {
 			lowest, found = p.prio, true

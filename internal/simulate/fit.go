@@ -31,25 +31,25 @@ var unschedulableTaint = corev1.Taint{Key: corev1.TaintNodeUnschedulable, Effect
 // the pod's template and the node's labels, taints and flags, so placement asks them once per
 // template and node (see placer).
 func (s *Sim) staticFit(p *pod, n *node) (rejection, bool) {
-	p.sched()
+	x := p.sched()
 	if !n.ready {
 		return rejection{stage: stageNotReady}, false
 	}
-	if n.cordoned && !corev1helpers.TolerationsTolerateTaint(discard, p.core.Spec.Tolerations, &unschedulableTaint, false) {
+	if n.cordoned && !corev1helpers.TolerationsTolerateTaint(discard, x.core.Spec.Tolerations, &unschedulableTaint, false) {
 		return rejection{stage: stageCordoned}, false
 	}
-	if t, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, n.core.Spec.Taints, p.core.Spec.Tolerations,
+	if t, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, n.core.Spec.Taints, x.core.Spec.Tolerations,
 		doNotSchedule, false); bad {
 		return rejection{stage: stageTaint, text: taintString(t)}, false
 	}
 	if len(p.p.NodeSelector) > 0 && !matchesSet(p.p.NodeSelector, n.labels) {
-		if p.nodeSelectorMsg == "" {
+		if x.nodeSelectorMsg == "" {
 			// the same for every node: built once per pod, not per rejected node
-			p.nodeSelectorMsg = "nodeSelector mismatch (" + labels.SelectorFromSet(p.p.NodeSelector).String() + ")"
+			x.nodeSelectorMsg = "nodeSelector mismatch (" + labels.SelectorFromSet(p.p.NodeSelector).String() + ")"
 		}
-		return rejection{stage: stageNodeSelector, text: p.nodeSelectorMsg}, false
+		return rejection{stage: stageNodeSelector, text: x.nodeSelectorMsg}, false
 	}
-	ok, err := p.aff.Match(n.core)
+	ok, err := x.aff.Match(n.core)
 	if err != nil {
 		return rejection{stage: stageAffinityError, text: "node affinity does not parse: " + err.Error()}, false
 	}
@@ -235,13 +235,12 @@ func (s *Sim) placed(q *pod, n *node, d int) {
 type memoKeys struct{ spread, anti []string }
 
 func (p *pod) memoKeys() *memoKeys {
-	if p.keys != nil {
-		return p.keys
+	x := p.sched()
+	if x.keys != nil {
+		return x.keys
 	}
-	p.keys = &memoKeys{}
-	if p.tmpl == "" {
-		p.tmpl = templateKey(p.p)
-	}
+	keys := &memoKeys{}
+	x.keys = keys
 	for _, c := range p.p.TopologySpread {
 		// the counts read the namespace, the pod's labels (matchLabelKeys, and whether it counts
 		// itself), its template (nodeAffinityPolicy, nodeTaintsPolicy) and the constraint but
@@ -253,18 +252,18 @@ func (p *pod) memoKeys() *memoKeys {
 		if c.MinDomains != nil {
 			md = *c.MinDomains
 		}
-		p.keys.spread = append(p.keys.spread, fmt.Sprintf("%s\x00%v\x00%s\x00%s\x00%s\x00%s\x00%d\x00%q\x00%s",
-			p.p.Namespace, p.p.Labels, sel, c.TopologyKey, c.NodeAffinityPolicy, c.NodeTaintsPolicy, md, c.MatchLabelKeys, p.tmpl))
+		keys.spread = append(keys.spread, fmt.Sprintf("%s\x00%v\x00%s\x00%s\x00%s\x00%s\x00%d\x00%q\x00%s",
+			p.p.Namespace, p.p.Labels, sel, c.TopologyKey, c.NodeAffinityPolicy, c.NodeTaintsPolicy, md, c.MatchLabelKeys, x.tmpl))
 	}
 	for _, t := range p.p.RequiredAntiAffinity {
 		nsSel := "<nil>"
 		if t.NamespaceSelector != nil {
 			nsSel = fmt.Sprintf("%v", *t.NamespaceSelector)
 		}
-		p.keys.anti = append(p.keys.anti, fmt.Sprintf("%s\x00%v\x00%s\x00%q\x00%s",
+		keys.anti = append(keys.anti, fmt.Sprintf("%s\x00%v\x00%s\x00%q\x00%s",
 			p.p.Namespace, t.LabelSelector, t.TopologyKey, t.Namespaces, nsSel))
 	}
-	return p.keys
+	return keys
 }
 
 // inSpreadDomain applies nodeAffinityPolicy (Honor by default) and nodeTaintsPolicy (Ignore by

@@ -122,10 +122,8 @@ func (s *Sim) newPlacer(away map[*node]string) *placer {
 
 // template returns p's template, filtering the nodes on first use.
 func (pl *placer) template(p *pod) *template {
-	if p.tmpl == "" {
-		p.tmpl = templateKey(p.p)
-	}
-	if t, ok := pl.tmpls[p.tmpl]; ok {
+	key := p.sched().tmpl
+	if t, ok := pl.tmpls[key]; ok {
 		return t
 	}
 	t := &template{}
@@ -150,7 +148,7 @@ func (pl *placer) template(p *pod) *template {
 		}
 		return a.sc.preferTaint - b.sc.preferTaint
 	})
-	pl.tmpls[p.tmpl] = t
+	pl.tmpls[key] = t
 	return t
 }
 

@@ -145,7 +145,7 @@ func (s *Sim) changeTaints(sc Scenario) (*Outcome, error) {
 				evicted = append(evicted, p)
 				continue
 			}
-			if _, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, n.core.Spec.Taints, p.core.Spec.Tolerations, doNotSchedule, false); bad && !p.ds {
+			if _, bad := corev1helpers.FindMatchingUntoleratedTaint(discard, n.core.Spec.Taints, p.sched().core.Spec.Tolerations, doNotSchedule, false); bad && !p.ds {
 				stranded = append(stranded, p.ref())
 			}
 		}

@@ -85,31 +85,37 @@ type pod struct {
 	// p is the snapshot's own pod (or a synthesized DaemonSet pod's copy): read, never written.
 	p    *snapshot.Pod
 	node *node
-	// core and aff are what the scheduler's predicates read, built on first use by sched: only
-	// the pods a scenario moves (and the DaemonSet pods of new nodes) ever need them, and building
-	// them for every pod of a 150,000-pod cluster on every New was most of its cost.
-	core *corev1.Pod
-	aff  nodeaffinity.RequiredNodeAffinity
-	prio int
-	ds   bool
+	// x is what only the pods a scenario moves (and the DaemonSet pods of new nodes) need, built
+	// on first use by sched. Every Sim copies every pod (150,000 of them in a large cluster), so
+	// the pod itself stays small.
+	x *podSched
 	// budgets are the PDBs that select the pod, once budgetsDone (see Sim.budgetsOf).
 	budgets     []*budget
+	prio        int32
+	ds          bool
 	budgetsDone bool
+}
+
+// podSched is what placement reads and derives from a pod.
+type podSched struct {
+	// core and aff are what the scheduler's predicates read.
+	core *corev1.Pod
+	aff  nodeaffinity.RequiredNodeAffinity
 	// nodeSelectorMsg is fit's nodeSelector rejection, built on first use.
 	nodeSelectorMsg string
-	// tmpl is the pod's scheduling template key (see templateKey), built on first use.
+	// tmpl is the pod's scheduling template key (see templateKey).
 	tmpl string
 	// keys name the memos of its spread constraints and anti-affinity terms, built on first use.
 	keys *memoKeys
 }
 
 // sched builds what the predicates read, once.
-func (p *pod) sched() *pod {
-	if p.core == nil {
-		p.core = corePod(p.p)
-		p.aff = nodeaffinity.GetRequiredNodeAffinity(p.core)
+func (p *pod) sched() *podSched {
+	if p.x == nil {
+		core := corePod(p.p)
+		p.x = &podSched{core: core, aff: nodeaffinity.GetRequiredNodeAffinity(core), tmpl: templateKey(p.p)}
 	}
-	return p
+	return p.x
 }
 
 // New builds a simulation from s. It reads only; every later change happens on copies. To run
@@ -118,7 +124,9 @@ func New(s *snapshot.Snapshot) *Sim { return Prepare(s).New() }
 
 // newPod wraps a pod the simulation made (a DaemonSet pod of a new node); sp must not change.
 func (s *Sim) newPod(sp *snapshot.Pod) *pod {
-	return (&pod{p: sp, prio: priorityOf(sp), ds: sp.IsDaemonSetPod(), budgetsDone: true}).sched()
+	p := &pod{p: sp, prio: priorityOf(sp), ds: sp.IsDaemonSetPod(), budgetsDone: true}
+	p.sched()
+	return p
 }
 
 func (s *Sim) addNode(n *node) {
@@ -262,7 +270,7 @@ func (p *pod) ref() PodRef {
 
 // priorityOf resolves the two built-in priority classes; other classes' values are not in a
 // snapshot, so they rank with pods that have none.
-func priorityOf(p *snapshot.Pod) int {
+func priorityOf(p *snapshot.Pod) int32 {
 	switch p.PriorityClassName {
 	case "system-node-critical":
 		return 2000001000
