@@ -62,7 +62,7 @@ var fastDecodeOptions = jsonv2.JoinOptions(
 
 // readFast reads path through the fast path. It returns errDecline, having changed nothing, when
 // the exact path must read the file instead.
-func (b *builder) readFast(ctx context.Context, f io.Reader, path string) error {
+func (b *builder) readFast(ctx context.Context, f io.Reader, path string, size int64) error {
 	if b.snapPath != "" {
 		return errDecline
 	}
@@ -70,9 +70,11 @@ func (b *builder) readFast(ctx context.Context, f io.Reader, path string) error 
 	defer cancel()
 
 	// reader -> hasher -> parser, with chunks recycled through free.
+	// Small files (tests, fuzzing) get small buffers; size is a hint, a file may still grow.
+	chunk := int(min(fastChunkSize, max(size, 4096)))
 	free := make(chan []byte, fastChunks)
 	for range fastChunks {
-		free <- make([]byte, fastChunkSize)
+		free <- make([]byte, chunk)
 	}
 	toHash := make(chan []byte, fastChunks)
 	toParse := make(chan []byte, fastChunks)
@@ -690,6 +692,11 @@ func (b *fastBatch) decode(ws *workerScratch) {
 		k := kubeKindOf(kind, apiVersion)
 		b.kinds[i] = k
 		if k == kindOther {
+			// Not decoded, so checked here: the exact path refuses a file with any bad item.
+			if !jsontext.Value(it.raw).IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)) {
+				b.err = errDecline
+				return
+			}
 			b.other[i] = kind
 			continue
 		}

@@ -38,8 +38,8 @@ func (b *builder) readFile(ctx context.Context, in inputFS, path string) error {
 		return &InputError{Path: path, Msg: "cannot read: " + describeFSError(err), Err: err}
 	}
 	defer func() { f.Close() }()
-	if fastWorthIt(f, b.fastMin) {
-		err := b.readFast(ctx, f, path)
+	if size, ok := fastWorthIt(f, b.fastMin); ok {
+		err := b.readFast(ctx, f, path, size)
 		if !errors.Is(err, errDecline) {
 			return err
 		}
@@ -70,9 +70,13 @@ func (b *builder) readFile(ctx context.Context, in inputFS, path string) error {
 // path up costs more than it saves. Tests lower it (Collector.fastMin) to run inputs both ways.
 const fastMinSize = 4 << 20
 
-func fastWorthIt(f fs.File, min int64) bool {
+// fastWorthIt says whether f is a file of at least min bytes, and its size.
+func fastWorthIt(f fs.File, min int64) (int64, bool) {
 	st, err := f.Stat()
-	return err == nil && st.Mode().IsRegular() && st.Size() >= min
+	if err != nil || !st.Mode().IsRegular() || st.Size() < min {
+		return 0, false
+	}
+	return st.Size(), true
 }
 
 func (r *fileReader) read(raw io.Reader) error {
