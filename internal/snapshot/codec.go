@@ -1,22 +1,113 @@
 package snapshot
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Encode writes s as indented JSON with a trailing newline. Field order is fixed by the struct
 // and maps are sorted by encoding/json, so the same snapshot always encodes to the same bytes.
+//
+// The bytes are those of a json.Encoder with SetIndent("", "  ") and SetEscapeHTML(false) over
+// the whole snapshot (TestEncodeMatchesEncoder), but written one node, pod and workload at a time:
+// the encoder would build all of a 150,000-pod snapshot (some 250 MB) in memory first, and the
+// digest twice that again.
 func Encode(w io.Writer, s *Snapshot) error {
 	if s.SchemaVersion == 0 {
 		s.SchemaVersion = SchemaVersion
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(s)
+	e := &streamEncoder{w: bufio.NewWriterSize(w, 64<<10)}
+	e.enc = json.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	e.write("{")
+	e.field("schemaVersion", s.SchemaVersion)
+	e.field("provenance", &s.Provenance)
+	e.field("cluster", &s.Cluster)
+	list(e, "pools", s.Pools)
+	list(e, "nodes", s.Nodes)
+	list(e, "pods", s.Pods)
+	list(e, "workloads", s.Workloads)
+	list(e, "pdbs", s.PDBs)
+	e.field("coverage", &s.Coverage)
+	if len(s.Notes) > 0 {
+		e.field("notes", &s.Notes)
+	}
+	if s.Digest != "" {
+		e.field("digest", s.Digest)
+	}
+	e.write("\n}\n")
+	if e.err != nil {
+		return e.err
+	}
+	return e.w.Flush()
+}
+
+// streamEncoder writes the members of the top-level object of a snapshot as json.Encoder would.
+type streamEncoder struct {
+	w       *bufio.Writer
+	enc     *json.Encoder
+	buf     bytes.Buffer
+	members int
+	err     error
+}
+
+func (e *streamEncoder) write(s string) {
+	if e.err == nil {
+		_, e.err = e.w.WriteString(s)
+	}
+}
+
+// value writes v indented as if it sat at depth levels of the whole document.
+func (e *streamEncoder) value(v any, depth int) {
+	if e.err != nil {
+		return
+	}
+	prefix := strings.Repeat("  ", depth)
+	e.enc.SetIndent(prefix, "  ")
+	e.buf.Reset()
+	if e.err = e.enc.Encode(v); e.err != nil {
+		return
+	}
+	_, e.err = e.w.Write(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
+}
+
+func (e *streamEncoder) name(name string) {
+	if e.members > 0 {
+		e.write(",")
+	}
+	e.members++
+	e.write("\n  \"" + name + "\": ")
+}
+
+func (e *streamEncoder) field(name string, v any) {
+	e.name(name)
+	e.value(v, 1)
+}
+
+// list writes a slice element by element; nil is null and empty is [], as encoding/json has them.
+func list[T any](e *streamEncoder, name string, items []T) {
+	e.name(name)
+	switch {
+	case items == nil:
+		e.write("null")
+		return
+	case len(items) == 0:
+		e.write("[]")
+		return
+	}
+	e.write("[")
+	for i := range items {
+		if i > 0 {
+			e.write(",")
+		}
+		e.write("\n    ")
+		e.value(&items[i], 2)
+	}
+	e.write("\n  ]")
 }
 
 // ErrNotSnapshot is returned by Decode for JSON that is not a syspool snapshot.

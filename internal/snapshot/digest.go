@@ -35,12 +35,14 @@ func Canonical(s *Snapshot) ([]byte, error) {
 // ContentDigest returns "sha256:<hex>" of Canonical(s). It ignores s.Digest, so it can be compared
 // with it.
 func ContentDigest(s *Snapshot) (string, error) {
-	b, err := Canonical(s)
-	if err != nil {
-		return "", err
+	// Streamed into the hash: the canonical bytes of a large snapshot are never held.
+	c := normalized(s)
+	c.Digest = ""
+	h := sha256.New()
+	if err := Encode(h, &c); err != nil {
+		return "", fmt.Errorf("encode snapshot: %w", err)
 	}
-	sum := sha256.Sum256(b)
-	return DigestPrefix + hex.EncodeToString(sum[:]), nil
+	return DigestPrefix + hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Seal normalises s the way Canonical does and sets s.Digest, so that Encode(s) writes a file that
