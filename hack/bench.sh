@@ -132,6 +132,10 @@ measure() {
 	local slug=${label//[^a-zA-Z0-9]/_}
 	local out="$work/$slug.out" tim="$work/$slug.time" status=0 p
 	local -A before=()
+	local alloc_before=''
+	if [ -n "$apiserver_pid" ]; then
+		alloc_before=$("$work/livebench" allocated --kubeconfig "$state/kubeconfig") || die "read the API server's /metrics"
+	fi
 	for p in $apiserver_pid $etcd_pid; do
 		# Writing 5 resets the peak RSS (VmHWM) to the current RSS (Linux 4.0 and later).
 		echo 5 >"/proc/$p/clear_refs" || die "cannot reset the peak RSS of process $p (/proc/$p/clear_refs)"
@@ -139,15 +143,21 @@ measure() {
 	done
 	(ulimit -v $((mem_limit_gib * 1048576)) && exec /usr/bin/time -v -o "$tim" "$@") >"$out" 2>"$work/$slug.err" || status=$?
 	if [ -n "$apiserver_pid" ]; then
-		local a=$apiserver_pid e=$etcd_pid
-		server[$label]=$(awk -v ab="${before[$a]}" -v ap="$(proc_kib "$a" VmHWM)" -v eb="${before[$e]}" -v ep="$(proc_kib "$e" VmHWM)" \
-			'BEGIN {printf "%.0f (+%.0f) / %.0f (+%.0f)", ap / 1024, (ap - ab) / 1024, ep / 1024, (ep - eb) / 1024}')
+		local a=$apiserver_pid e=$etcd_pid ap ep alloc_after
+		ap=$(proc_kib "$a" VmHWM) ep=$(proc_kib "$e" VmHWM)
+		alloc_after=$("$work/livebench" allocated --kubeconfig "$state/kubeconfig") || die "read the API server's /metrics"
+		server[$label]=$(awk -v ab="${before[$a]}" -v ap="$ap" -v eb="${before[$e]}" -v ep="$ep" -v al=$((alloc_after - alloc_before)) \
+			'BEGIN {printf "%.0f (+%.0f), %.0f alloc / %.0f (+%.0f)", ap / 1024, (ap - ab) / 1024, al / 1048576, ep / 1024, (ep - eb) / 1024}')
 	fi
 	local wall rss result
 	secs[$label]=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$tim")
 	kib[$label]=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tim")
 	wall=$(printf '%.2f s' "${secs[$label]}")
 	rss=$(awk -v k="${kib[$label]}" 'BEGIN {printf "%.0f MiB", k / 1024}')
+	if [ "$status" != 0 ]; then
+		# No ratios for a run that did not finish.
+		unset 'secs[$label]' 'kib[$label]'
+	fi
 	if [ "$status" != 0 ]; then
 		if grep -qiE 'out of memory|cannot allocate|memory exhausted|bad_alloc' "$work/$slug.err"; then
 			result="out of memory (cap ${mem_limit_gib} GiB)"
@@ -370,10 +380,10 @@ printf 'machine: %s CPUs (%s), %s memory, load average %s at the start, %s at th
 printf 'capture: %s (pods.json %d bytes, %d bytes per pod; nodes.json %d bytes)\n' \
 	"$dir" "$pods_bytes" $((pods_bytes / pods)) "$nodes_bytes"
 printf 'ratios are wall time / peak RSS as multiples of the floor (offline rows: floor; live rows: live: paged LIST) and of the peer named\n\n'
-printf '| %-24s | %10s | %10s | %-17s | %-38s | %-26s | %s\n' measurement "wall time" "peak RSS" "vs floor" "vs peer" \
+printf '| %-24s | %10s | %10s | %-17s | %-38s | %-42s | %s\n' measurement "wall time" "peak RSS" "vs floor" "vs peer" \
 	"kube-apiserver / etcd MiB" result
 printf '|%s|%s|%s|%s|%s|%s|%s\n' "$(printf -- '-%.0s' {1..26})" "$(printf -- '-%.0s' {1..12})" "$(printf -- '-%.0s' {1..12})" \
-	"$(printf -- '-%.0s' {1..19})" "$(printf -- '-%.0s' {1..40})" "$(printf -- '-%.0s' {1..28})" "--------"
+	"$(printf -- '-%.0s' {1..19})" "$(printf -- '-%.0s' {1..40})" "$(printf -- '-%.0s' {1..44})" "--------"
 for row in "${rows[@]}"; do
 	IFS='|' read -r label wall rss result <<<"$row"
 	vs_floor='' vs_peer=''
@@ -382,12 +392,13 @@ for row in "${rows[@]}"; do
 		vs_peer=$(ratio "$label" "${peer_of[$label]}")
 		[ -z "$vs_peer" ] || vs_peer="$vs_peer ${peer_of[$label]#live: }"
 	fi
-	printf '| %-24s | %10s | %10s | %-17s | %-38s | %-26s | %s\n' "$label" "$wall" "$rss" "$vs_floor" "$vs_peer" \
+	printf '| %-24s | %10s | %10s | %-17s | %-38s | %-42s | %s\n' "$label" "$wall" "$rss" "$vs_floor" "$vs_peer" \
 		"${server[$label]:-}" "$result"
 done
 if [ "$live" = 1 ]; then
 	printf '\n`syspool snapshot` stage by stage (hack/livebench memory: the same collection, seal and encoding, peak RSS per stage):\n\n'
 	sed 's/^/    /' "$work/anatomy.txt"
-	printf '\nkube-apiserver / etcd MiB: each server'"'"'s peak RSS during the measurement (its VmHWM, reset just before), with the rise over its RSS just before in parentheses.\n'
+	printf '\nkube-apiserver / etcd MiB: each server'"'"'s peak RSS during the measurement (its VmHWM, reset just before), with the rise over its RSS just before in parentheses;\n'
+	printf 'alloc: what kube-apiserver allocated during the measurement (go_memstats_alloc_bytes_total), which its garbage collector must absorb whatever the RSS did.\n'
 fi
 exit "$failed"

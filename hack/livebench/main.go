@@ -5,6 +5,7 @@
 //	livebench up --testbin DIR --state DIR --nodes N --pods N --pools N --seed N
 //	livebench syspool --az DIR -- snapshot --subscription ... -g ... --cluster-name ... --kubeconfig ...
 //	livebench memory --az DIR --kubeconfig FILE
+//	livebench allocated --kubeconfig FILE
 //
 // up starts etcd and kube-apiserver (internal/kubetest.Launch), loads the cluster into them
 // (internal/gen's Load, as `aksgen --kubeconfig` does), writes into the state directory what
@@ -20,6 +21,8 @@
 //
 // memory runs the same collection, seal and encoding as `syspool snapshot` one stage at a time,
 // printing each stage's peak RSS and the live heap of the finished snapshot model.
+//
+// allocated prints the bytes the API server has allocated since it started, from its /metrics.
 package main
 
 import (
@@ -40,7 +43,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "livebench: give a command: up, syspool or memory")
+		fmt.Fprintln(stderr, "livebench: give a command: up, syspool, memory or allocated")
 		return 2
 	}
 	switch args[0] {
@@ -50,7 +53,9 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		return syspool(ctx, args[1:], stderr)
 	case "memory":
 		return memory(ctx, args[1:], os.Stdout, stderr)
+	case "allocated":
+		return allocated(ctx, args[1:], os.Stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "livebench: unknown command %q; the commands are up, syspool and memory\n", args[0])
+	fmt.Fprintf(stderr, "livebench: unknown command %q; the commands are up, syspool, memory and allocated\n", args[0])
 	return 2
 }

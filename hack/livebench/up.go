@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
+	"github.com/syspool/syspool/internal/collect/kube"
 	"github.com/syspool/syspool/internal/gen"
 	"github.com/syspool/syspool/internal/kubetest"
 )
@@ -170,26 +172,73 @@ func heap(ctx context.Context, cp *kubetest.ControlPlane) string {
 	if err != nil {
 		return err.Error()
 	}
-	cs, err := kubernetes.NewForConfig(cfg)
+	names := []string{"go_memstats_heap_alloc_bytes", "go_memstats_heap_inuse_bytes", "go_memstats_next_gc_bytes"}
+	m, err := metrics(ctx, cfg, names...)
 	if err != nil {
 		return err.Error()
 	}
-	body, err := cs.CoreV1().RESTClient().Get().AbsPath("/metrics").DoRaw(ctx)
-	if err != nil {
-		return fmt.Sprintf("(metrics: %v)", err)
-	}
 	var out []string
-	for _, line := range strings.Split(string(body), "\n") {
-		f := strings.Fields(line)
-		if len(f) != 2 {
-			continue
-		}
-		switch f[0] {
-		case "go_memstats_heap_inuse_bytes", "go_memstats_heap_alloc_bytes", "go_memstats_next_gc_bytes":
-			if v, err := strconv.ParseFloat(f[1], 64); err == nil {
-				out = append(out, fmt.Sprintf("%s %.0f MiB", strings.TrimPrefix(strings.TrimSuffix(f[0], "_bytes"), "go_memstats_"), v/(1<<20)))
-			}
-		}
+	for _, n := range names {
+		out = append(out, fmt.Sprintf("%s %d MiB", strings.TrimSuffix(strings.TrimPrefix(n, "go_memstats_"), "_bytes"), m[n]>>20))
 	}
 	return strings.Join(out, ", ")
+}
+
+// metrics reads unlabelled metrics from the API server's /metrics.
+func metrics(ctx context.Context, cfg *rest.Config, names ...string) (map[string]uint64, error) {
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	body, err := cs.CoreV1().RESTClient().Get().AbsPath("/metrics").DoRaw(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read /metrics: %w", err)
+	}
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	out := map[string]uint64{}
+	for _, line := range strings.Split(string(body), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 2 || !want[f[0]] {
+			continue
+		}
+		v, err := strconv.ParseFloat(f[1], 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f[0], err)
+		}
+		out[f[0]] = uint64(v)
+	}
+	for _, n := range names {
+		if _, ok := out[n]; !ok {
+			return nil, fmt.Errorf("/metrics has no %s", n)
+		}
+	}
+	return out, nil
+}
+
+// allocated prints how many bytes the API server of kubeconfig has allocated since it started
+// (go_memstats_alloc_bytes_total): the difference over a measurement is what the client made it
+// allocate, whatever its garbage collector did meanwhile.
+func allocated(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("livebench allocated", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	kubeconfig := fs.String("kubeconfig", "", "kubeconfig of the API server")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cfg, _, err := kube.LoadConfig(*kubeconfig, "")
+	if err != nil {
+		fmt.Fprintf(stderr, "livebench allocated: %v\n", err)
+		return 2
+	}
+	const name = "go_memstats_alloc_bytes_total"
+	m, err := metrics(ctx, cfg, name)
+	if err != nil {
+		fmt.Fprintf(stderr, "livebench allocated: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, m[name])
+	return 0
 }
