@@ -154,7 +154,15 @@ func (s *Sim) changeTaints(sc Scenario) (*Outcome, error) {
 		p.Taints = append([]snapshot.Taint(nil), sc.Taints...)
 	}
 	if len(evicted) > 0 || len(stranded) > 0 {
-		b := s.disrupt(nodes, evicted, lose)
+		var b Batch
+		if len(evicted) > 0 {
+			b = s.disrupt(nodes, evicted, lose)
+		} else {
+			// disrupt with no pods to move would move every pod of the nodes (nil means all)
+			for _, n := range nodes {
+				b.Nodes = append(b.Nodes, n.name)
+			}
+		}
 		b.Stranded = stranded
 		o.Batches = []Batch{b}
 	}

@@ -202,6 +202,14 @@ func TestScenarios(t *testing.T) {
 				"aks-np1-1=node is cordoned (unschedulable); aks-np1-0=node is cordoned (unschedulable)"},
 		},
 		{
+			name: "a NoSchedule taint strands pods but moves none",
+			snap: systemCluster(),
+			steps: []Scenario{{Kind: ChangeTaints, Pool: "user", Taints: []snapshot.Taint{critical}},
+				{Kind: DrainNode, Node: "aks-sys-2"}},
+			// metrics-server still finds a node: web did not leave the user nodes
+			placed: []string{"kube-system/metrics-server-0 aks-sys-2→aks-sys-0"},
+		},
+		{
 			name:   "bare pods are lost, not re-placed",
 			snap:   systemCluster().pod("kube-system", "debug-0", "aks-sys-2", 10, 10, bare()),
 			steps:  []Scenario{{Kind: DrainNode, Node: "aks-sys-2"}},
