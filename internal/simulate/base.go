@@ -60,6 +60,9 @@ func Prepare(s *snapshot.Snapshot) *Base {
 		b.nodes[i].core = coreNode(n.Name, n.Labels, b.nodes[i].taints)
 	}
 	slices.SortStableFunc(b.nodes, func(x, y node) int { return strings.Compare(x.name, y.name) })
+	for i := range b.nodes {
+		b.nodes[i].id = i
+	}
 	byName := make(map[string]int32, len(b.nodes))
 	for i := range b.nodes {
 		byName[b.nodes[i].name] = int32(i)
@@ -94,7 +97,7 @@ func Prepare(s *snapshot.Snapshot) *Base {
 func (b *Base) New() *Sim {
 	s := b.snap
 	sim := &Sim{snap: s, base: b, byName: make(map[string]*node, len(b.nodes)), pools: make(map[string]*snapshot.Pool, len(s.Pools)),
-		seen: map[string]bool{}, pending: b.pending}
+		seen: map[string]bool{}, pending: b.pending, nextID: len(b.nodes)}
 	for i := range s.Pools {
 		p := s.Pools[i]
 		sim.pools[p.Name] = &p

@@ -31,7 +31,7 @@ func (s *Sim) disrupt(batch []*node, only []*pod, how disruption) Batch {
 		b.Nodes = append(b.Nodes, n.name)
 		if only == nil {
 			if how == evict {
-				n.cordoned = true
+				n.setCordoned(true)
 				away[n] = "node is being drained"
 			} else {
 				away[n] = ""

@@ -201,6 +201,9 @@ func (s *Sim) placed(q *pod, n *node, d int) {
 	if len(q.p.RequiredAntiAffinity) > 0 {
 		s.antiList = nil
 	}
+	if len(s.spreadMemo) == 0 && len(s.antiMemo) == 0 {
+		return // nothing to keep up to date, as for every bind of Base.New
+	}
 	for _, m := range s.spreadMemo {
 		c := m.p.p.TopologySpread[m.i]
 		v, has := n.labels[c.TopologyKey]

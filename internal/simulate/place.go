@@ -111,6 +111,15 @@ type template struct {
 	static reasons
 }
 
+// static is what staticFit and staticScore said about one node for one template, when the node's
+// ver was ver-1 (0: not asked yet).
+type static struct {
+	ver int
+	r   rejection
+	ok  bool
+	sc  score
+}
+
 type candidate struct {
 	n  *node
 	sc score // static part only
@@ -127,6 +136,18 @@ func (pl *placer) template(p *pod) *template {
 		return t
 	}
 	t := &template{}
+	// The static results outlive the batch, per node until it changes (node.ver): a surge
+	// upgrade's batches and the scenarios after one ask again about nodes that did not.
+	if pl.s.statics == nil {
+		pl.s.statics = map[string][]static{}
+	}
+	cache := pl.s.statics[key]
+	if pl.s.recount {
+		cache = nil // derived afresh, for the tests to compare with
+	}
+	if len(cache) < pl.s.nextID {
+		cache = append(cache, make([]static, pl.s.nextID-len(cache))...)
+	}
 	for _, n := range pl.s.nodes {
 		if why, gone := pl.away[n]; gone {
 			if why != "" {
@@ -134,12 +155,20 @@ func (pl *placer) template(p *pod) *template {
 			}
 			continue
 		}
-		if r, ok := pl.s.staticFit(p, n); !ok {
-			t.static.add(n, r)
+		c := &cache[n.id]
+		if c.ver != n.ver+1 {
+			*c = static{ver: n.ver + 1}
+			if c.r, c.ok = pl.s.staticFit(p, n); c.ok {
+				c.sc = pl.s.staticScore(p, n)
+			}
+		}
+		if !c.ok {
+			t.static.add(n, c.r)
 			continue
 		}
-		t.cands = append(t.cands, candidate{n: n, sc: pl.s.staticScore(p, n)})
+		t.cands = append(t.cands, candidate{n: n, sc: c.sc})
 	}
+	pl.s.statics[key] = cache
 	// Best static score first (node order within), so placeOne can stop after the first group
 	// that has a feasible node: a kube-system pod tries the system nodes, not all 5,000.
 	slices.SortStableFunc(t.cands, func(a, b candidate) int {

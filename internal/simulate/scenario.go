@@ -231,7 +231,7 @@ func (s *Sim) drainPool(sc Scenario, remove bool) (*Outcome, error) {
 	}
 	o := &Outcome{Summary: fmt.Sprintf("%s pool %s: cordon its %d node(s), then drain them one at a time", verb, sc.Pool, len(nodes))}
 	for _, n := range nodes {
-		n.cordoned = true
+		n.setCordoned(true)
 	}
 	for _, n := range nodes {
 		b := s.disrupt([]*node{n}, nil, evict)
@@ -257,7 +257,7 @@ func (s *Sim) restartSystemPods(sc Scenario) (*Outcome, error) {
 	nodes := s.poolNodes(sc.Pool)
 	var moving []*pod
 	for _, n := range nodes {
-		n.cordoned = true
+		n.setCordoned(true)
 		for _, p := range n.pods {
 			if p.p.Namespace == snapshot.NamespaceKubeSystem && !p.ds && p.p.Owner.Kind != "Node" && p.p.Owner.Name != "" {
 				moving = append(moving, p)

@@ -41,8 +41,12 @@ type Sim struct {
 	antiMatchers map[memoKey]matcher
 	// stopAfterSystem is the running scenario's StopAfterSystem.
 	stopAfterSystem bool
-	// recount makes binds drop the memos instead of updating them, as before Sim.placed: the
-	// tests compare the two.
+	// statics are the static filters' and scores' results per pod template, indexed by node id;
+	// nextID is the id of the next node added.
+	statics map[string][]static
+	nextID  int
+	// recount makes binds drop the memos instead of updating them, as before Sim.placed, and
+	// placement filter every node afresh for every batch: the tests compare the two.
 	recount bool
 }
 
@@ -73,9 +77,12 @@ type node struct {
 	// nodes (nearly all of them) whose pods cannot repel the pod being placed without walking
 	// their pods: that walk made every fit O(pods in the cluster), and a scenario that moves
 	// thousands of pods O(pods²·nodes) — at 1,000 nodes / 30,000 pods it ran for over 10 minutes.
-	antiPods  int
-	cordoned  bool
-	ready     bool
+	antiPods int
+	cordoned bool
+	ready    bool
+	// id indexes per-node caches (placer's static results); ver counts the changes to what the
+	// static filters read (cordon, taints, labels), so a cached result knows when it is stale.
+	id, ver   int
 	synthetic bool
 	from      string
 	core      *corev1.Node
@@ -131,6 +138,8 @@ func (s *Sim) newPod(sp *snapshot.Pod) *pod {
 
 func (s *Sim) addNode(n *node) {
 	n.core = coreNode(n.name, n.labels, n.taints)
+	n.id = s.nextID
+	s.nextID++
 	s.changed()
 	// insert in name order: re-sorting every node per added node made New quadratic
 	i := sort.Search(len(s.nodes), func(i int) bool { return s.nodes[i].name >= n.name })
@@ -170,6 +179,7 @@ func (s *Sim) setLabel(n *node, k, v string) {
 	n.labels = copyMap(n.labels)
 	n.labels[k] = v
 	n.core = coreNode(n.name, n.labels, n.taints) // core may be shared with other Sims: replaced, not written
+	n.ver++
 	s.changed()
 }
 
@@ -177,6 +187,15 @@ func (s *Sim) setLabel(n *node, k, v string) {
 func (n *node) setTaints(ts []snapshot.Taint) {
 	n.taints = append([]snapshot.Taint(nil), ts...)
 	n.core = coreNode(n.name, n.labels, n.taints)
+	n.ver++
+}
+
+// setCordoned cordons or uncordons n.
+func (n *node) setCordoned(c bool) {
+	if n.cordoned != c {
+		n.cordoned = c
+		n.ver++
+	}
 }
 
 func (s *Sim) bind(p *pod, n *node) {

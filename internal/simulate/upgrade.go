@@ -182,14 +182,14 @@ func (s *Sim) surgeUpgrade(sc Scenario) (*Outcome, error) {
 		for _, n := range batch {
 			switch {
 			case !holdsPods(n):
-				n.cordoned = false // reimaged: back as an upgraded, empty node
+				n.setCordoned(false) // reimaged: back as an upgraded, empty node
 				upgraded = append(upgraded, n)
 			case up.UndrainableNodeBehavior == "Cordon":
 				s.setLabel(n, "kubernetes.azure.com/upgrade-status", "Quarantined")
 				b.Quarantined = true
 				quarantined++
 			default:
-				n.cordoned = false // made schedulable again, not upgraded
+				n.setCordoned(false) // made schedulable again, not upgraded
 				b.Stopped, stopped = true, true
 			}
 		}
