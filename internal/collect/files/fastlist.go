@@ -571,7 +571,7 @@ func (p *fastParser) items(ctx context.Context, d *fastDecoder) (int, error) {
 		if n == 0 {
 			// A list of nodes keeps its layout: the node checks place their findings at a line
 			// and column. Any other list is compacted, and a node met in one later declines.
-			kind, _, _ := peekKind(arena[from:])
+			kind, _, _ := peekKind(arena[from:], nil)
 			if p.compact = kind != "Node"; p.compact {
 				arena = compactJSON(arena, from)
 			}
@@ -634,6 +634,14 @@ func (d *fastDecoder) arena(n int) []byte {
 
 // workerScratch is what one decoding goroutine reuses from item to item.
 type workerScratch struct {
+	// req holds the raw request inputs of the pod being walked (see fastPod).
+	req      [reqInputs][]byte
+	reqSet   [reqInputs]bool
+	reqDec   *jsontext.Decoder
+	peekDec  *jsontext.Decoder
+	key      []byte
+	requests requestCache
+
 	intern *snapshot.Interner // lives as long as the file: its maps are the snapshot's
 	dec    *jsontext.Decoder
 	strs   map[string]string // see workerScratch.string
@@ -684,7 +692,7 @@ func (b *fastBatch) decode(ws *workerScratch) {
 	b.kinds = make([]kubeKind, len(b.items))
 	b.other = make([]string, len(b.items))
 	for i, it := range b.items {
-		kind, apiVersion, ok := peekKind(it.raw)
+		kind, apiVersion, ok := peekKind(it.raw, &ws.peekDec)
 		if !ok {
 			b.err = errDecline
 			return
@@ -703,11 +711,8 @@ func (b *fastBatch) decode(ws *workerScratch) {
 		var d decoded
 		var err error
 		if k == kindPod {
-			var p narrowPod
-			if p, err = walkPod(ws, it.raw); err == nil {
-				p.toAPIInto(&ws.pod)
-				d = decoded{kind: k, typ: p.narrowType, pod: convertPod(&ws.pod)}
-			}
+			d.kind = k
+			d.pod, d.typ, err = fastPod(ws, it.raw)
 		} else {
 			d, err = decodeAs(k, func(v any) error { return jsonv2.Unmarshal(it.raw, v, fastDecodeOptions) })
 		}
@@ -783,8 +788,17 @@ func compactJSON(b []byte, from int) []byte {
 // peekKind reads the kind and apiVersion of an object. kubectl writes them first, so usually
 // nothing else is looked at. An object without a kind takes the list's, which is the exact
 // path's business.
-func peekKind(raw []byte) (kind, apiVersion string, ok bool) {
-	dec := jsontext.NewDecoder(bytes.NewReader(raw), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+func peekKind(raw []byte, reuse **jsontext.Decoder) (kind, apiVersion string, ok bool) {
+	var dec *jsontext.Decoder
+	if reuse != nil && *reuse != nil {
+		dec = *reuse
+		dec.Reset(bytes.NewBuffer(raw), fastDecodeOptions)
+	} else {
+		dec = jsontext.NewDecoder(bytes.NewBuffer(raw), fastDecodeOptions)
+		if reuse != nil {
+			*reuse = dec
+		}
+	}
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return "", "", false
 	}

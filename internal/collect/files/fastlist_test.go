@@ -198,6 +198,23 @@ func TestWalkPodMatchesUnmarshal(t *testing.T) {
 			t.Fatalf("item %d: walk gave\n%+v\nUnmarshal gave\n%+v", i, got, want)
 		}
 	}
+	// fastPod reuses the requests of identical replicas: twice over the pods, so that the second
+	// pass takes them all from its cache, it converts each as the converter does.
+	for pass := range 2 {
+		for i, raw := range items {
+			want, err := unmarshalPod(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, typ, err := fastPod(&ws, raw)
+			if err != nil || typ != want.narrowType {
+				t.Fatalf("pass %d, item %d: fastPod: %v, %+v", pass, i, err, typ)
+			}
+			if w := convertPod(want.toAPI()); !reflect.DeepEqual(got, w) {
+				t.Fatalf("pass %d, item %d: fastPod gave\n%+v\nthe converter\n%+v", pass, i, got, w)
+			}
+		}
+	}
 }
 
 func unmarshalPod(raw []byte) (narrowPod, error) {

@@ -2,6 +2,7 @@ package files
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -12,6 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/syspool/syspool/internal/snapshot"
 )
 
 // walkPod decodes a pod into narrowPod as jsonv2.Unmarshal with fastDecodeOptions does, only
@@ -24,15 +27,23 @@ import (
 // leaves those pods to the exact path. TestWalkPodMatchesUnmarshal and FuzzFastMatchesExact hold
 // it to the library's result.
 func walkPod(ws *workerScratch, raw []byte) (narrowPod, error) {
-	var p narrowPod
-	// A decoder over a bytes.Buffer parses the buffer in place rather than copying it.
-	buf := bytes.NewBuffer(raw)
-	if ws.dec == nil {
-		ws.dec = jsontext.NewDecoder(buf, fastDecodeOptions)
-	} else {
-		ws.dec.Reset(buf, fastDecodeOptions)
+	p, err := walkPodNoRequests(ws, raw)
+	if err == nil {
+		err = ws.decodeRequestInputs(&p)
 	}
-	w := walker{dec: ws.dec, ws: ws}
+	return p, err
+}
+
+// walkPodNoRequests walks a pod but leaves the inputs of its resource requests (the members of
+// spec that resourcehelper.PodRequests reads) as raw JSON in ws.req, checked but not decoded.
+// Replicas have the same ones, byte for byte, and fastPod reuses the sum.
+func walkPodNoRequests(ws *workerScratch, raw []byte) (narrowPod, error) {
+	var p narrowPod
+	for i := range ws.req {
+		ws.req[i] = ws.req[i][:0]
+		ws.reqSet[i] = false
+	}
+	w := ws.walker(raw, &ws.dec)
 	w.object(func(name []byte) bool {
 		switch string(name) {
 		case "apiVersion":
@@ -50,12 +61,142 @@ func walkPod(ws *workerScratch, raw []byte) (narrowPod, error) {
 		}
 		return true
 	}, "apiVersion", "kind", "metadata", "spec", "status")
+	w.end()
+	return p, w.err
+}
+
+// walker returns a walker over raw with the decoder in *dec, reused from call to call. A decoder
+// over a bytes.Buffer parses the buffer in place rather than copying it.
+func (ws *workerScratch) walker(raw []byte, dec **jsontext.Decoder) *walker {
+	buf := bytes.NewBuffer(raw)
+	if *dec == nil {
+		*dec = jsontext.NewDecoder(buf, fastDecodeOptions)
+	} else {
+		(*dec).Reset(buf, fastDecodeOptions)
+	}
+	return &walker{dec: *dec, ws: ws}
+}
+
+// end checks that nothing follows the value walked.
+func (w *walker) end() {
 	if w.err == nil {
 		if _, err := w.dec.ReadToken(); err != io.EOF {
 			w.err = errDecline // more than one value
 		}
 	}
-	return p, w.err
+}
+
+// The members of a pod's spec that its resource requests are computed from.
+const (
+	reqContainers = iota
+	reqInitContainers
+	reqOverhead
+	reqResources
+	reqInputs
+)
+
+// requestInput keeps the raw value of one request input for decodeRequestInputs.
+func (w *walker) requestInput(i int) {
+	if w.err != nil {
+		return
+	}
+	raw, err := w.dec.ReadValue()
+	if err != nil {
+		w.fail(err)
+		return
+	}
+	w.ws.req[i] = append(w.ws.req[i][:0], raw...)
+	w.ws.reqSet[i] = true
+}
+
+// decodeRequestInputs decodes the request inputs walkPodNoRequests kept into p.
+func (ws *workerScratch) decodeRequestInputs(p *narrowPod) error {
+	for i := range reqInputs {
+		if !ws.reqSet[i] {
+			continue
+		}
+		w := ws.walker(ws.req[i], &ws.reqDec)
+		switch i {
+		case reqContainers:
+			p.Spec.Containers = w.containers()
+		case reqInitContainers:
+			p.Spec.InitContainers = w.containers()
+		case reqOverhead:
+			w.value(&p.Spec.Overhead)
+		case reqResources:
+			w.value(&p.Spec.Resources)
+		}
+		w.end()
+		if w.err != nil {
+			return w.err
+		}
+	}
+	return nil
+}
+
+// requestKey is the request inputs kept, each with its length (absent and empty differ).
+func (ws *workerScratch) requestKey() []byte {
+	k := ws.key[:0]
+	for i := range reqInputs {
+		if !ws.reqSet[i] {
+			k = append(k, 0xff, 0xff, 0xff, 0xff)
+			continue
+		}
+		k = binary.LittleEndian.AppendUint32(k, uint32(len(ws.req[i])))
+		k = append(k, ws.req[i]...)
+	}
+	ws.key = k
+	return k
+}
+
+// fastPod decodes and converts one pod. Its requests come from the last few distinct request
+// inputs seen when they match byte for byte (replicas follow one another in a kubectl list),
+// and are otherwise computed by convertPod as for any pod.
+func fastPod(ws *workerScratch, raw []byte) (snapshot.Pod, narrowType, error) {
+	p, err := walkPodNoRequests(ws, raw)
+	if err != nil {
+		return snapshot.Pod{}, narrowType{}, err
+	}
+	key := ws.requestKey()
+	if reqs, ok := ws.requests.get(key); ok {
+		p.toAPIInto(&ws.pod)
+		return convertPodRequests(&ws.pod, reqs), p.narrowType, nil
+	}
+	if err := ws.decodeRequestInputs(&p); err != nil {
+		return snapshot.Pod{}, narrowType{}, err
+	}
+	p.toAPIInto(&ws.pod)
+	sp := convertPod(&ws.pod)
+	ws.requests.put(key, sp.Requests)
+	return sp, p.narrowType, nil
+}
+
+// requestCache remembers the requests of the last requestCacheSize distinct request inputs.
+type requestCache struct {
+	m    map[string]snapshot.Resources
+	fifo []string
+	next int
+}
+
+const requestCacheSize = 256
+
+func (c *requestCache) get(key []byte) (snapshot.Resources, bool) {
+	r, ok := c.m[string(key)]
+	return r, ok
+}
+
+func (c *requestCache) put(key []byte, r snapshot.Resources) {
+	if c.m == nil {
+		c.m = make(map[string]snapshot.Resources, requestCacheSize)
+		c.fifo = make([]string, requestCacheSize)
+	}
+	if old := c.fifo[c.next]; old != "" {
+		delete(c.m, old)
+	}
+	k := string(key)
+	c.m[k] = r
+	c.fifo[c.next] = k
+	c.next = (c.next + 1) % requestCacheSize
 }
 
 type walker struct {
@@ -481,13 +622,13 @@ func (w *walker) podSpec(p *narrowPod) {
 		case "topologySpreadConstraints":
 			w.value(&s.TopologySpreadConstraints)
 		case "containers":
-			s.Containers = w.containers()
+			w.requestInput(reqContainers)
 		case "initContainers":
-			s.InitContainers = w.containers()
+			w.requestInput(reqInitContainers)
 		case "overhead":
-			w.value(&s.Overhead)
+			w.requestInput(reqOverhead)
 		case "resources":
-			w.value(&s.Resources)
+			w.requestInput(reqResources)
 		default:
 			return false
 		}

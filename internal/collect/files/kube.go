@@ -323,6 +323,15 @@ func firstNonEmpty(s ...string) string {
 }
 
 func convertPod(p *corev1.Pod) snapshot.Pod {
+	// The scheduler's own arithmetic: containers summed, init containers as a running maximum
+	// (sidecars added in), pod-level resources and overhead applied.
+	reqs := resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{})
+	return convertPodRequests(p, snapshot.Resources{MilliCPU: reqs.Cpu().MilliValue(), MemoryBytes: reqs.Memory().Value()})
+}
+
+// convertPodRequests converts p whose requests were computed already (the fast path reuses those
+// of an identical replica).
+func convertPodRequests(p *corev1.Pod, requests snapshot.Resources) snapshot.Pod {
 	sp := snapshot.Pod{
 		Namespace:         p.Namespace,
 		Name:              p.Name,
@@ -350,10 +359,7 @@ func convertPod(p *corev1.Pod) snapshot.Pod {
 		}
 	}
 	schedulingConstraints(&sp, &p.Spec)
-	// The scheduler's own arithmetic: containers summed, init containers as a running maximum
-	// (sidecars added in), pod-level resources and overhead applied.
-	reqs := resourcehelper.PodRequests(p, resourcehelper.PodResourcesOptions{})
-	sp.Requests = snapshot.Resources{MilliCPU: reqs.Cpu().MilliValue(), MemoryBytes: reqs.Memory().Value()}
+	sp.Requests = requests
 	for _, c := range p.Status.Conditions {
 		switch {
 		case c.Type == corev1.PodReady:

@@ -63,13 +63,13 @@ type narrowContainerStatus struct {
 	} `json:"state"`
 }
 
-func containerStatusesToAPI(cs []narrowContainerStatus) []corev1.ContainerStatus {
+// containerStatusesToAPI converts cs, appending to out (which may be reused storage).
+func containerStatusesToAPI(out []corev1.ContainerStatus, cs []narrowContainerStatus) []corev1.ContainerStatus {
 	if cs == nil {
 		return nil
 	}
-	out := make([]corev1.ContainerStatus, len(cs))
-	for i, c := range cs {
-		out[i] = corev1.ContainerStatus{RestartCount: c.RestartCount, State: corev1.ContainerState{Waiting: c.State.Waiting}}
+	for _, c := range cs {
+		out = append(out, corev1.ContainerStatus{RestartCount: c.RestartCount, State: corev1.ContainerState{Waiting: c.State.Waiting}})
 	}
 	return out
 }
@@ -114,6 +114,8 @@ func (n *narrowPod) toAPI() *corev1.Pod {
 // converter copies what it keeps.
 func (n *narrowPod) toAPIInto(p *corev1.Pod) {
 	containers, initContainers := p.Spec.Containers[:0], p.Spec.InitContainers[:0]
+	conditions := p.Status.Conditions[:0]
+	statuses, initStatuses := p.Status.ContainerStatuses[:0], p.Status.InitContainerStatuses[:0]
 	*p = corev1.Pod{ObjectMeta: n.Metadata.toAPI()}
 	s := &n.Spec
 	p.Spec = corev1.PodSpec{
@@ -123,12 +125,14 @@ func (n *narrowPod) toAPIInto(p *corev1.Pod) {
 		Overhead: s.Overhead, Resources: s.Resources,
 	}
 	p.Status.Phase = n.Status.Phase
-	for _, c := range n.Status.Conditions {
-		p.Status.Conditions = append(p.Status.Conditions,
-			corev1.PodCondition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message})
+	if n.Status.Conditions != nil {
+		for _, c := range n.Status.Conditions {
+			conditions = append(conditions, corev1.PodCondition{Type: c.Type, Status: c.Status, Reason: c.Reason, Message: c.Message})
+		}
+		p.Status.Conditions = conditions
 	}
-	p.Status.ContainerStatuses = containerStatusesToAPI(n.Status.ContainerStatuses)
-	p.Status.InitContainerStatuses = containerStatusesToAPI(n.Status.InitContainerStatuses)
+	p.Status.ContainerStatuses = containerStatusesToAPI(statuses, n.Status.ContainerStatuses)
+	p.Status.InitContainerStatuses = containerStatusesToAPI(initStatuses, n.Status.InitContainerStatuses)
 }
 
 type narrowNode struct {
