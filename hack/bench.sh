@@ -147,7 +147,7 @@ measure() {
 		ap=$(proc_kib "$a" VmHWM) ep=$(proc_kib "$e" VmHWM)
 		alloc_after=$("$work/livebench" allocated --kubeconfig "$state/kubeconfig") || die "read the API server's /metrics"
 		server[$label]=$(awk -v ab="${before[$a]}" -v ap="$ap" -v eb="${before[$e]}" -v ep="$ep" -v al=$((alloc_after - alloc_before)) \
-			'BEGIN {printf "%.0f (+%.0f), %.0f alloc / %.0f (+%.0f)", ap / 1024, (ap - ab) / 1024, al / 1048576, ep / 1024, (ep - eb) / 1024}')
+			'BEGIN {printf "%.0f (%+.0f), %.0f alloc / %.0f (%+.0f)", ap / 1024, (ap - ab) / 1024, al / 1048576, ep / 1024, (ep - eb) / 1024}')
 	fi
 	local wall rss result
 	secs[$label]=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$tim")
