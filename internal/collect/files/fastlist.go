@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"strings"
 	"sync"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -571,7 +572,7 @@ func (p *fastParser) items(ctx context.Context, d *fastDecoder) (int, error) {
 		if n == 0 {
 			// A list of nodes keeps its layout: the node checks place their findings at a line
 			// and column. Any other list is compacted, and a node met in one later declines.
-			kind, _, _ := peekKind(arena[from:], nil)
+			kind, _, _ := peekKind(arena[from:], nil, false)
 			if p.compact = kind != "Node"; p.compact {
 				arena = compactJSON(arena, from)
 			}
@@ -692,7 +693,7 @@ func (b *fastBatch) decode(ws *workerScratch) {
 	b.kinds = make([]kubeKind, len(b.items))
 	b.other = make([]string, len(b.items))
 	for i, it := range b.items {
-		kind, apiVersion, ok := peekKind(it.raw, &ws.peekDec)
+		kind, apiVersion, ok := peekKind(it.raw, &ws.peekDec, false)
 		if !ok {
 			b.err = errDecline
 			return
@@ -700,8 +701,9 @@ func (b *fastBatch) decode(ws *workerScratch) {
 		k := kubeKindOf(kind, apiVersion)
 		b.kinds[i] = k
 		if k == kindOther {
-			// Not decoded, so checked here: the exact path refuses a file with any bad item.
-			if !jsontext.Value(it.raw).IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)) {
+			// Not decoded, so checked here whole: the exact path refuses a file with any bad
+			// item, and reads a kind spelled in another case further on.
+			if _, _, ok := peekKind(it.raw, &ws.peekDec, true); !ok {
 				b.err = errDecline
 				return
 			}
@@ -788,7 +790,7 @@ func compactJSON(b []byte, from int) []byte {
 // peekKind reads the kind and apiVersion of an object. kubectl writes them first, so usually
 // nothing else is looked at. An object without a kind takes the list's, which is the exact
 // path's business.
-func peekKind(raw []byte, reuse **jsontext.Decoder) (kind, apiVersion string, ok bool) {
+func peekKind(raw []byte, reuse **jsontext.Decoder, whole bool) (kind, apiVersion string, ok bool) {
 	var dec *jsontext.Decoder
 	if reuse != nil && *reuse != nil {
 		dec = *reuse
@@ -803,13 +805,13 @@ func peekKind(raw []byte, reuse **jsontext.Decoder) (kind, apiVersion string, ok
 		return "", "", false
 	}
 	var haveKind, haveVersion bool
-	for dec.PeekKind() == '"' && !(haveKind && haveVersion) {
+	for dec.PeekKind() == '"' && (whole || !(haveKind && haveVersion)) {
 		tok, err := dec.ReadToken()
 		if err != nil {
 			return "", "", false
 		}
-		switch name := tok.String(); name {
-		case "kind", "apiVersion":
+		switch name := tok.String(); {
+		case (name == "kind" && !haveKind) || (name == "apiVersion" && !haveVersion):
 			v, err := dec.ReadToken()
 			if err != nil || v.Kind() != '"' {
 				return "", "", false
@@ -819,10 +821,22 @@ func peekKind(raw []byte, reuse **jsontext.Decoder) (kind, apiVersion string, ok
 			} else {
 				apiVersion, haveVersion = v.String(), true
 			}
+		case strings.EqualFold(name, "kind") || strings.EqualFold(name, "apiVersion"):
+			// A second one, or one in another case: encoding/json would read it, and the last
+			// one wins there. Whole objects only get here; the decode of the others tells.
+			return "", "", false
 		default:
 			if dec.SkipValue() != nil {
 				return "", "", false
 			}
+		}
+	}
+	if whole {
+		if _, err := dec.ReadToken(); err != nil { // the closing brace
+			return "", "", false
+		}
+		if _, err := dec.ReadToken(); err != io.EOF {
+			return "", "", false
 		}
 	}
 	return kind, apiVersion, haveKind && kind != ""
