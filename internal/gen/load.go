@@ -2,11 +2,16 @@ package gen
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
@@ -45,14 +50,26 @@ func (c *Cluster) Load(ctx context.Context, cs kubernetes.Interface, opts LoadOp
 
 	err := l.each(ctx, "namespaces", len(c.Namespaces), func(ctx context.Context, i int) error {
 		ns := c.Namespaces[i]
-		_, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns.Name}}, create)
-		if err != nil && !apierrors.IsAlreadyExists(err) {
+		err := retry(ctx, false, func() error {
+			_, err := cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns.Name}}, create)
+			if apierrors.IsAlreadyExists(err) {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
 			return fmt.Errorf("create namespace %s: %w", ns.Name, err)
 		}
 		for _, sa := range ns.ServiceAccounts {
-			_, err := cs.CoreV1().ServiceAccounts(ns.Name).Create(ctx,
-				&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: sa, Namespace: ns.Name}}, create)
-			if err != nil && !apierrors.IsAlreadyExists(err) {
+			err := retry(ctx, false, func() error {
+				_, err := cs.CoreV1().ServiceAccounts(ns.Name).Create(ctx,
+					&corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: sa, Namespace: ns.Name}}, create)
+				if apierrors.IsAlreadyExists(err) {
+					return nil
+				}
+				return err
+			})
+			if err != nil {
 				return fmt.Errorf("create service account %s/%s: %w", ns.Name, sa, err)
 			}
 		}
@@ -66,13 +83,9 @@ func (c *Cluster) Load(ctx context.Context, cs kubernetes.Interface, opts LoadOp
 		want := c.Node(i).DeepCopy()
 		status := want.Status
 		forCreate(&want.ObjectMeta)
-		got, err := cs.CoreV1().Nodes().Create(ctx, want, create)
+		err := createWithStatus(ctx, cs.CoreV1().Nodes(), want, func(got *corev1.Node) { got.Status = status }, create, update)
 		if err != nil {
-			return fmt.Errorf("create node %s: %w", want.Name, err)
-		}
-		got.Status = status
-		if _, err := cs.CoreV1().Nodes().UpdateStatus(ctx, got, update); err != nil {
-			return fmt.Errorf("update status of node %s: %w", want.Name, err)
+			return fmt.Errorf("node %s: %w", want.Name, err)
 		}
 		return nil
 	})
@@ -85,14 +98,9 @@ func (c *Cluster) Load(ctx context.Context, cs kubernetes.Interface, opts LoadOp
 		want := c.Deployment(deploys[i]).DeepCopy()
 		status := want.Status
 		forCreate(&want.ObjectMeta)
-		api := cs.AppsV1().Deployments(want.Namespace)
-		got, err := api.Create(ctx, want, create)
+		err := createWithStatus(ctx, cs.AppsV1().Deployments(want.Namespace), want, func(got *appsv1.Deployment) { got.Status = status }, create, update)
 		if err != nil {
-			return fmt.Errorf("create deployment %s/%s: %w", want.Namespace, want.Name, err)
-		}
-		got.Status = status
-		if _, err := api.UpdateStatus(ctx, got, update); err != nil {
-			return fmt.Errorf("update status of deployment %s/%s: %w", want.Namespace, want.Name, err)
+			return fmt.Errorf("deployment %s/%s: %w", want.Namespace, want.Name, err)
 		}
 		return nil
 	})
@@ -103,14 +111,9 @@ func (c *Cluster) Load(ctx context.Context, cs kubernetes.Interface, opts LoadOp
 		want := c.DaemonSet(dss[i]).DeepCopy()
 		status := want.Status
 		forCreate(&want.ObjectMeta)
-		api := cs.AppsV1().DaemonSets(want.Namespace)
-		got, err := api.Create(ctx, want, create)
+		err := createWithStatus(ctx, cs.AppsV1().DaemonSets(want.Namespace), want, func(got *appsv1.DaemonSet) { got.Status = status }, create, update)
 		if err != nil {
-			return fmt.Errorf("create daemonset %s/%s: %w", want.Namespace, want.Name, err)
-		}
-		got.Status = status
-		if _, err := api.UpdateStatus(ctx, got, update); err != nil {
-			return fmt.Errorf("update status of daemonset %s/%s: %w", want.Namespace, want.Name, err)
+			return fmt.Errorf("daemonset %s/%s: %w", want.Namespace, want.Name, err)
 		}
 		return nil
 	})
@@ -121,14 +124,10 @@ func (c *Cluster) Load(ctx context.Context, cs kubernetes.Interface, opts LoadOp
 		want := c.PDB(i).DeepCopy()
 		status := want.Status
 		forCreate(&want.ObjectMeta)
-		api := cs.PolicyV1().PodDisruptionBudgets(want.Namespace)
-		got, err := api.Create(ctx, want, create)
+		err := createWithStatus(ctx, cs.PolicyV1().PodDisruptionBudgets(want.Namespace), want,
+			func(got *policyv1.PodDisruptionBudget) { got.Status = status }, create, update)
 		if err != nil {
-			return fmt.Errorf("create pdb %s/%s: %w", want.Namespace, want.Name, err)
-		}
-		got.Status = status
-		if _, err := api.UpdateStatus(ctx, got, update); err != nil {
-			return fmt.Errorf("update status of pdb %s/%s: %w", want.Namespace, want.Name, err)
+			return fmt.Errorf("pdb %s/%s: %w", want.Namespace, want.Name, err)
 		}
 		return nil
 	})
@@ -141,19 +140,98 @@ func (c *Cluster) Load(ctx context.Context, cs kubernetes.Interface, opts LoadOp
 		status := want.Status
 		forCreate(&want.ObjectMeta)
 		want.Status = corev1.PodStatus{}
-		api := cs.CoreV1().Pods(want.Namespace)
-		got, err := api.Create(ctx, want, create)
+		err := createWithStatus(ctx, cs.CoreV1().Pods(want.Namespace), want, func(got *corev1.Pod) {
+			// The API server sets the QoS class on create; keep it rather than the generator's.
+			st := *status.DeepCopy()
+			st.QOSClass = got.Status.QOSClass
+			got.Status = st
+		}, create, update)
 		if err != nil {
-			return fmt.Errorf("create pod %s/%s: %w", want.Namespace, want.Name, err)
-		}
-		// The API server sets the QoS class on create; keep it rather than the generator's.
-		status.QOSClass = got.Status.QOSClass
-		got.Status = status
-		if _, err := api.UpdateStatus(ctx, got, update); err != nil {
-			return fmt.Errorf("update status of pod %s/%s: %w", want.Namespace, want.Name, err)
+			return fmt.Errorf("pod %s/%s: %w", want.Namespace, want.Name, err)
 		}
 		return nil
 	})
+}
+
+// statusAPI is what Load needs of a typed client: create, read back, and write the status.
+type statusAPI[T any] interface {
+	Create(ctx context.Context, obj T, opts metav1.CreateOptions) (T, error)
+	Get(ctx context.Context, name string, opts metav1.GetOptions) (T, error)
+	UpdateStatus(ctx context.Context, obj T, opts metav1.UpdateOptions) (T, error)
+}
+
+// createWithStatus creates want and then writes its status (setStatus fills it in on the
+// server's copy) through the status subresource. What a busy API server answers (timeouts,
+// 429, 5xx: etcd stalls under a full-size load on a shared machine) is retried; a retried create
+// that finds the object already there, or a retried status write that conflicts, starts again
+// from the server's copy, since the attempt that timed out may have landed.
+func createWithStatus[T metav1.Object](ctx context.Context, api statusAPI[T], want T, setStatus func(got T),
+	create metav1.CreateOptions, update metav1.UpdateOptions) error {
+	var got T
+	tries := 0
+	err := retry(ctx, false, func() error {
+		tries++
+		var err error
+		got, err = api.Create(ctx, want, create)
+		if tries > 1 && apierrors.IsAlreadyExists(err) {
+			got, err = api.Get(ctx, want.GetName(), metav1.GetOptions{})
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create: %w", err)
+	}
+	tries = 0
+	err = retry(ctx, true, func() error {
+		tries++
+		if tries > 1 {
+			fresh, err := api.Get(ctx, want.GetName(), metav1.GetOptions{})
+			if err != nil {
+				return err
+			}
+			got = fresh
+		}
+		setStatus(got)
+		_, err := api.UpdateStatus(ctx, got, update)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("update status: %w", err)
+	}
+	return nil
+}
+
+// loadAttempts bounds the tries of one request; the back-off between them doubles from
+// loadBackoff, about 25 s in all: etcd was seen to stall for 10 s under a full-size load.
+const (
+	loadAttempts = 8
+	loadBackoff  = 200 * time.Millisecond
+)
+
+// retry runs f until it succeeds, fails with an error that retrying cannot fix, or has been
+// tried loadAttempts times. conflicts says whether a conflict is worth retrying (f starts from
+// the server's copy on a retry).
+func retry(ctx context.Context, conflicts bool, f func() error) error {
+	delay := loadBackoff
+	for attempt := 1; ; attempt++ {
+		err := f()
+		if err == nil || attempt == loadAttempts || !(transient(err) || conflicts && apierrors.IsConflict(err)) {
+			return err
+		}
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return err
+		}
+		delay *= 2
+	}
+}
+
+// transient reports whether err is the API server being busy rather than the request being wrong.
+func transient(err error) bool {
+	var ne net.Error
+	return apierrors.IsServerTimeout(err) || apierrors.IsTimeout(err) || apierrors.IsTooManyRequests(err) ||
+		apierrors.IsInternalError(err) || apierrors.IsServiceUnavailable(err) || errors.As(err, &ne) && ne.Timeout()
 }
 
 // forCreate clears what the API server assigns and refuses in a create.
