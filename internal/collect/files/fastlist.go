@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -126,7 +127,7 @@ func (b *builder) readFast(ctx context.Context, f io.Reader, path string, size i
 	mark := b.startJournal()
 	src := b.newSource(path)
 	src.format = "json"
-	c := &fastCommit{b: b, r: &fileReader{path: path, b: b, src: src}}
+	c := &fastCommit{b: b, r: &fileReader{path: path, b: b, src: src}, size: size}
 	p := &fastParser{in: toParse, free: free, line: 1}
 	err := p.parse(ctx, c.batch)
 	cancel()
@@ -183,11 +184,20 @@ type fastNode struct {
 type fastCommit struct {
 	b     *builder
 	r     *fileReader
+	size  int64 // of the file, to size the pod list once
 	index int
 }
 
 func (c *fastCommit) batch(batch *fastBatch) {
 	b, r := c.b, c.r
+	if c.index == 0 && len(batch.pods) > 1 && len(batch.pods) == len(batch.items) {
+		// A list of pods: room for all of them at once, estimated from the size of the first
+		// ones, saves growing a 50 MB slice step by step (each step holding old and new).
+		items := batch.items
+		if per := (items[len(items)-1].at - items[0].at) / int64(len(items)-1); per > 0 {
+			b.pods = slices.Grow(b.pods, int(c.size/per)+len(items))
+		}
+	}
 	var pods, nodes, pdbs, workloads int
 	for i, k := range batch.kinds {
 		o := r.element(batch.items[i].at, nil, "items", c.index)
