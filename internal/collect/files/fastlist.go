@@ -71,22 +71,22 @@ func (b *builder) readFast(ctx context.Context, f io.Reader, path string, size i
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	// reader -> hasher -> parser, with chunks recycled through free.
+	// One goroutine reads and hashes chunks for the parser, which hands them back through free.
 	// Small files (tests, fuzzing) get small buffers; size is a hint, a file may still grow.
 	chunk := int(min(fastChunkSize, max(size, 4096)))
 	free := make(chan []byte, fastChunks)
 	for range fastChunks {
 		free <- make([]byte, chunk)
 	}
-	toHash := make(chan []byte, fastChunks)
 	toParse := make(chan []byte, fastChunks)
 	var readErr error
 	var sum []byte
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer close(toHash)
+		defer close(toParse)
+		h := sha256.New()
 		for {
 			var buf []byte
 			select {
@@ -96,9 +96,15 @@ func (b *builder) readFast(ctx context.Context, f io.Reader, path string, size i
 			}
 			n, err := io.ReadFull(f, buf)
 			if n > 0 {
-				toHash <- buf[:n]
+				h.Write(buf[:n])
+				select {
+				case toParse <- buf[:n]:
+				case <-ctx.Done():
+					return
+				}
 			}
 			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				sum = h.Sum(nil)
 				return
 			}
 			if err != nil {
@@ -106,20 +112,6 @@ func (b *builder) readFast(ctx context.Context, f io.Reader, path string, size i
 				return
 			}
 		}
-	}()
-	go func() {
-		defer wg.Done()
-		defer close(toParse)
-		h := sha256.New()
-		for c := range toHash {
-			h.Write(c)
-			select {
-			case toParse <- c:
-			case <-ctx.Done():
-				// Keep draining so the reader can finish.
-			}
-		}
-		sum = h.Sum(nil)
 	}()
 
 	// Batches go to the builder as they are decoded, so that a large list is held once, as the
@@ -131,7 +123,7 @@ func (b *builder) readFast(ctx context.Context, f io.Reader, path string, size i
 	p := &fastParser{in: toParse, free: free, line: 1}
 	err := p.parse(ctx, c.batch)
 	cancel()
-	for range toParse { // unblock the hasher when the parser stopped early
+	for range toParse { // unblock the reader when the parser stopped early
 	}
 	wg.Wait()
 	if readErr != nil {

@@ -19,24 +19,27 @@ func TestStreamLargeList(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes and reads a 20,000-pod list")
 	}
-	pods := 20000
-	if raceDetector {
-		pods = 2000 // still a hundred times the window; -race would take a minute for 20,000
-	}
-	path := filepath.Join(t.TempDir(), "pods.json")
-	size := writePodList(t, path, pods)
-
 	// The exact path keeps one item at a time; the fast path one read chunk and the item that
-	// straddles its end (plus fastChunks chunks and a few batches in flight, also fixed sizes).
+	// straddles its end (plus fastChunks chunks and a few batches in flight, also fixed sizes),
+	// so its list must be several chunks long to show it streams.
 	for _, tc := range []struct {
-		name    string
-		fastMin int64
-		limit   int
+		name      string
+		fastMin   int64
+		pods      int
+		racePods  int // -race would take a minute for 20,000 on the exact path
+		limit     int
+		sizeShare int64 // at most this share of the file kept
 	}{
-		{"exact", math.MaxInt64, 256 << 10},
-		{"fast", 0, fastChunkSize + 64<<10},
+		{"exact", math.MaxInt64, 20000, 2000, 256 << 10, 50},
+		{"fast", 0, 20000, 10000, fastChunkSize + 64<<10, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			pods := tc.pods
+			if raceDetector {
+				pods = tc.racePods
+			}
+			path := filepath.Join(t.TempDir(), "pods.json")
+			size := writePodList(t, path, pods)
 			b := newBuilder()
 			b.fastMin = tc.fastMin
 			if err := b.readFile(context.Background(), newInputFS(nil), path); err != nil {
@@ -57,7 +60,7 @@ func TestStreamLargeList(t *testing.T) {
 			}
 			kept := b.sources[0].peakKept
 			t.Logf("file %d bytes, at most %d bytes kept", size, kept)
-			if kept > tc.limit || int64(kept) > size/10 {
+			if kept > tc.limit || int64(kept) > size/tc.sizeShare {
 				t.Errorf("kept up to %d bytes of a %d-byte file; the list is not being streamed", kept, size)
 			}
 		})
