@@ -379,8 +379,7 @@ func (s *valueScan) scan(b []byte, i int, out []byte) (int, []byte, bool) {
 			if b[q] != '"' {
 				j := bytes.IndexByte(b[q:], '"')
 				if j < 0 {
-					i = len(b)
-					break
+					break // the string goes on in the next chunk
 				}
 				q += j
 			}

@@ -68,14 +68,12 @@ func kubeKindOf(kind, apiVersion string) kubeKind {
 
 // decoded is one object of a kind syspool reads, converted.
 type decoded struct {
-	kind kubeKind
-	typ  narrowType // as the whole object says
-	// line and col place a node read by the fast path (see builder.addNode).
-	line, col int
-	node      snapshot.Node
-	pod       snapshot.Pod
-	pdb       snapshot.PDB
-	workload  snapshot.Workload
+	kind     kubeKind
+	typ      narrowType // as the whole object says
+	node     snapshot.Node
+	pod      snapshot.Pod
+	pdb      snapshot.PDB
+	workload snapshot.Workload
 }
 
 // decodeAs decodes an object of kind k with unmarshal (encoding/json on the exact path, the faster
