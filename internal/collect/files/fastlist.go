@@ -27,19 +27,21 @@ import (
 // objects. encoding/json scans every byte at about 100 MB/s and the exact path scans each item
 // more than once (see docs/performance.md); here the file is read once, in chunks, with
 //
-//   - the sha256 computed on another goroutine while the chunks are parsed;
-//   - the items found by a structural scan that only tracks strings and brackets (kubectl's
-//     indentation, half the bytes, is skipped eight bytes at a time);
+//   - the sha256 computed on the reading goroutine while earlier chunks are parsed;
+//   - the items found by a structural scan that only tracks strings and brackets, and copied
+//     without the white space between tokens (kubectl's indentation, half the bytes);
 //   - the items decoded in batches on every CPU with github.com/go-json-experiment/json (the
 //     module encoding/json/v2 comes from), into the narrow types of narrow.go, which validates
-//     each item completely and skips what no rule reads without building it;
-//   - the results handed to the builder in file order, so the snapshot is the same.
+//     each item completely and skips what no rule reads without building it; pods, nine tenths
+//     of the bytes, are walked token by token (fastpod.go);
+//   - the results handed to the builder in file order as they are decoded, so the snapshot is
+//     the same and a large list is held once.
 //
 // It takes no decisions of its own about what the input means. Anything it is not sure of (another
 // shape of document, a syntax or type error, an item without a kind, a snapshot in the same run)
-// declines the whole file before the builder has seen any of it, and the exact path of stream.go
-// reads the file again, with its positions and messages. TestFastMatchesExact and
-// FuzzFastMatchesExact hold the two paths to the same result.
+// declines the whole file: a journal takes back what the builder was given, and the exact path of
+// stream.go reads the file again, with its positions and messages. TestFastMatchesExact,
+// TestFastRollback and FuzzFastMatchesExact hold the two paths to the same result.
 
 // errDecline says the fast path leaves the file to the exact path.
 var errDecline = errors.New("fast path declined")
@@ -53,8 +55,8 @@ const (
 )
 
 // fastDecodeOptions make go-json-experiment accept exactly what encoding/json accepts on the exact
-// path: member names matched without regard to case (but not to dashes and underscores), the last of duplicate names winning, and
-// invalid UTF-8 replaced rather than refused.
+// path: member names matched without regard to case (but not to dashes and underscores), the
+// last of duplicate names winning, and invalid UTF-8 replaced rather than refused.
 var fastDecodeOptions = jsonv2.JoinOptions(
 	jsonv2.MatchCaseInsensitiveNames(true),
 	jsonv1.MatchCaseSensitiveDelimiter(true),
@@ -64,11 +66,11 @@ var fastDecodeOptions = jsonv2.JoinOptions(
 
 // readFast reads path through the fast path. It returns errDecline, having changed nothing, when
 // the exact path must read the file instead.
-func (b *builder) readFast(ctx context.Context, f io.Reader, path string, size int64) error {
+func (b *builder) readFast(parent context.Context, f io.Reader, path string, size int64) error {
 	if b.snapPath != "" {
 		return errDecline
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 
 	// One goroutine reads and hashes chunks for the parser, which hands them back through free.
@@ -126,8 +128,14 @@ func (b *builder) readFast(ctx context.Context, f io.Reader, path string, size i
 	for range toParse { // unblock the reader when the parser stopped early
 	}
 	wg.Wait()
-	if readErr != nil {
+	switch {
+	case readErr != nil:
 		err = &InputError{Path: path, Msg: "cannot read: " + describeFSError(readErr), Err: readErr}
+	case err == nil && sum == nil:
+		// The reader stopped before the end without an error of its own: cancelled.
+		if err = parent.Err(); err == nil {
+			err = errDecline
+		}
 	}
 	if err != nil {
 		b.rollback(mark)
@@ -183,12 +191,14 @@ type fastCommit struct {
 func (c *fastCommit) batch(batch *fastBatch) {
 	b, r := c.b, c.r
 	if c.index == 0 && len(batch.pods) > 1 && len(batch.pods) == len(batch.items) {
-		// A list of pods: room for all of them at once, estimated from the size of the first
-		// ones, saves growing a 50 MB slice step by step (each step holding old and new).
-		items := batch.items
-		if per := (items[len(items)-1].at - items[0].at) / int64(len(items)-1); per > 0 {
-			b.pods = slices.Grow(b.pods, int(c.size/per)+len(items))
+		// A list of pods: room for them at once saves growing a 50 MB slice step by step, each
+		// step holding the old and the new. The count is estimated from the largest of the
+		// first ones, so that it errs low (and append grows the rest) rather than high.
+		largest := int64(1)
+		for i := 1; i < len(batch.items); i++ {
+			largest = max(largest, batch.items[i].at-batch.items[i-1].at)
 		}
+		b.pods = slices.Grow(b.pods, int(c.size/largest))
 	}
 	var pods, nodes, pdbs, workloads int
 	for i, k := range batch.kinds {
@@ -469,7 +479,7 @@ func (p *fastParser) parse(ctx context.Context, commit func(*fastBatch)) error {
 	if !p.fill(0) || !p.expect('{') {
 		return errDecline
 	}
-	d := newFastDecoder(ctx, commit)
+	d := newFastDecoder(commit)
 	defer d.stop()
 	streamed := false
 	first := true
@@ -591,7 +601,6 @@ func (p *fastParser) items(ctx context.Context, d *fastDecoder) (int, error) {
 
 // fastDecoder decodes batches on every CPU and gives them back in the order they were submitted.
 type fastDecoder struct {
-	ctx     context.Context
 	commit  func(*fastBatch)
 	work    chan *fastBatch
 	arenas  chan []byte     // arenas of decoded batches, for the next ones
@@ -599,9 +608,9 @@ type fastDecoder struct {
 	wg      sync.WaitGroup
 }
 
-func newFastDecoder(ctx context.Context, commit func(*fastBatch)) *fastDecoder {
+func newFastDecoder(commit func(*fastBatch)) *fastDecoder {
 	workers := runtime.GOMAXPROCS(0)
-	d := &fastDecoder{ctx: ctx, commit: commit, work: make(chan *fastBatch, workers), pending: make(chan *fastBatch, 2*workers),
+	d := &fastDecoder{commit: commit, work: make(chan *fastBatch, workers), pending: make(chan *fastBatch, 2*workers),
 		arenas: make(chan []byte, 3*workers+1)}
 	d.wg.Add(workers)
 	for range workers {
