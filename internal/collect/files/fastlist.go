@@ -131,11 +131,11 @@ func (b *builder) readFast(parent context.Context, f io.Reader, path string, siz
 	switch {
 	case readErr != nil:
 		err = &InputError{Path: path, Msg: "cannot read: " + describeFSError(readErr), Err: readErr}
+	case parent.Err() != nil:
+		// Cancelled: the reader stopped early, whatever the parser made of it.
+		err = parent.Err()
 	case err == nil && sum == nil:
-		// The reader stopped before the end without an error of its own: cancelled.
-		if err = parent.Err(); err == nil {
-			err = errDecline
-		}
+		err = errDecline
 	}
 	if err != nil {
 		b.rollback(mark)

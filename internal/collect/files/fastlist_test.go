@@ -271,3 +271,58 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestFastCancelled: cancelling half way through a large list ends the read with the context's
+// error, neither a snapshot of what was read so far nor a second read by the exact path.
+func TestFastCancelled(t *testing.T) {
+	c, err := gen.New(gen.Params{Nodes: 30, Pods: 600, Pools: 4, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := c.WriteDir(context.Background(), dir, 0); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fsys := &cancellingFS{FS: os.DirFS(dir), after: 2 << 20, cancel: cancel}
+	col := New(Options{FS: fsys, Paths: []string{"pods.json"}, Now: func() time.Time { return testNow }})
+	col.fastMin = 0
+	if _, err := col.Collect(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if fsys.opens != 1 {
+		t.Errorf("the file was opened %d times; a cancelled read must not start over", fsys.opens)
+	}
+}
+
+// cancellingFS cancels a context once after bytes have been read from its files.
+type cancellingFS struct {
+	fs.FS
+	after  int
+	cancel func()
+	opens  int
+}
+
+func (c *cancellingFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(c.FS, name) }
+
+func (c *cancellingFS) Open(name string) (fs.File, error) {
+	f, err := c.FS.Open(name)
+	c.opens++
+	return &cancellingFile{File: f, fsys: c}, err
+}
+
+type cancellingFile struct {
+	fs.File
+	fsys *cancellingFS
+	read int
+}
+
+func (f *cancellingFile) Read(p []byte) (int, error) {
+	n, err := f.File.Read(p)
+	f.read += n
+	if f.read >= f.fsys.after {
+		f.fsys.cancel()
+	}
+	return n, err
+}
