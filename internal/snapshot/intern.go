@@ -144,3 +144,9 @@ func (in *Interner) Node(n *Node) {
 	n.ModeLabel, n.Zone, n.InstanceType = in.Str(n.ModeLabel), in.Str(n.Zone), in.Str(n.InstanceType)
 	n.NodeImageVersion, n.KubeletVersion, n.OS = in.Str(n.NodeImageVersion), in.Str(n.KubeletVersion), in.Str(n.OS)
 }
+
+// Workload shares the kind, namespace, node selector and tolerations of w.
+func (in *Interner) Workload(w *Workload) {
+	w.Kind, w.Namespace = in.Str(w.Kind), in.Str(w.Namespace)
+	w.NodeSelector, w.Tolerations = in.Labels(w.NodeSelector), in.Tolerations(w.Tolerations)
+}

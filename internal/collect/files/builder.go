@@ -289,6 +289,7 @@ func (b *builder) addPDB(o object, p snapshot.PDB) {
 func (b *builder) addWorkload(o object, w snapshot.Workload, kind snapshot.DataKind) {
 	b.readKind(o, kind, w.Namespace, w.Name)
 	if !b.dup(kind, w.Namespace, w.Name) {
+		b.intern.Workload(&w)
 		b.workloads = append(b.workloads, w)
 	}
 }

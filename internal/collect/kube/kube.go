@@ -188,7 +188,7 @@ func (c *Collector) Collect(ctx context.Context) (*snapshot.Snapshot, error) {
 		Workloads: []snapshot.Workload{}, PDBs: []snapshot.PDB{},
 		Coverage: snapshot.Coverage{},
 	}
-	l := &lister{c: c, s: s, host: cfg.Host, in: newInterner()}
+	l := &lister{c: c, s: s, host: cfg.Host, in: snapshot.NewInterner()}
 
 	l.nodes(ctx, cs)
 	if c.opts.AfterNodes != nil {

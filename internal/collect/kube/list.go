@@ -42,7 +42,7 @@ type lister struct {
 	c    *Collector
 	s    *snapshot.Snapshot
 	host string
-	in   *interner
+	in   *snapshot.Interner
 }
 
 // maxPresize bounds the capacity taken on the word of a server's remainingItemCount.
@@ -174,7 +174,7 @@ func (l *lister) nodes(ctx context.Context, cs kubernetes.Interface) {
 		l.s.Nodes = grow(l.s.Nodes, mark, len(page.Items), page.RemainingItemCount)
 		for i := range page.Items {
 			n := files.ConvertNode(&page.Items[i])
-			l.in.node(&n)
+			l.in.Node(&n)
 			l.s.Nodes = append(l.s.Nodes, n)
 		}
 		return len(page.Items), page.Continue, nil
@@ -191,7 +191,7 @@ func (l *lister) pods(ctx context.Context, cs kubernetes.Interface) {
 		l.s.Pods = grow(l.s.Pods, mark, len(page.Items), page.RemainingItemCount)
 		for i := range page.Items {
 			p := files.ConvertPod(&page.Items[i])
-			l.in.pod(&p)
+			l.in.Pod(&p)
 			l.s.Pods = append(l.s.Pods, p)
 		}
 		return len(page.Items), page.Continue, nil
@@ -225,7 +225,7 @@ func (l *lister) workloads(ctx context.Context, cs kubernetes.Interface) {
 		}
 		for i := range page.Items {
 			w := files.ConvertDeployment(&page.Items[i])
-			l.in.workload(&w)
+			l.in.Workload(&w)
 			l.s.Workloads = append(l.s.Workloads, w)
 		}
 		return len(page.Items), page.Continue, nil
@@ -238,7 +238,7 @@ func (l *lister) workloads(ctx context.Context, cs kubernetes.Interface) {
 		}
 		for i := range page.Items {
 			w := files.ConvertDaemonSet(&page.Items[i])
-			l.in.workload(&w)
+			l.in.Workload(&w)
 			l.s.Workloads = append(l.s.Workloads, w)
 		}
 		return len(page.Items), page.Continue, nil
@@ -251,7 +251,7 @@ func (l *lister) workloads(ctx context.Context, cs kubernetes.Interface) {
 		}
 		for i := range page.Items {
 			w := files.ConvertStatefulSet(&page.Items[i])
-			l.in.workload(&w)
+			l.in.Workload(&w)
 			l.s.Workloads = append(l.s.Workloads, w)
 		}
 		return len(page.Items), page.Continue, nil
