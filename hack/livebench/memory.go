@@ -76,10 +76,21 @@ func anatomy(ctx context.Context, az, kubeconfig string, stdout io.Writer) error
 		fmt.Fprintf(stdout, "%-8s %8.2f s  peak RSS %5d MiB\n", name, time.Since(began).Seconds(), status("VmHWM")>>20)
 		return nil
 	}
+	// What the API server allocates while it answers the collection, from its /metrics.
+	const allocMetric = "go_memstats_alloc_bytes_total"
+	before, err := metrics(ctx, cfg, allocMetric)
+	if err != nil {
+		return err
+	}
 	var snap *snapshot.Snapshot
 	if err := stage("collect", func() (err error) { snap, err = live.New(opts).Collect(ctx); return err }); err != nil {
 		return err
 	}
+	after, err := metrics(ctx, cfg, allocMetric)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "server   kube-apiserver allocated %d MiB while answering the collection\n", (after[allocMetric]-before[allocMetric])>>20)
 	model := liveHeap() - base
 	fmt.Fprintf(stdout, "model    %d pods, %d nodes: %d MiB of live heap (%d bytes per pod); RSS now %d MiB\n",
 		len(snap.Pods), len(snap.Nodes), model>>20, model/uint64(max(len(snap.Pods), 1)), status("VmRSS")>>20)
