@@ -54,13 +54,13 @@ const (
 	fastBatchBytes = 512 << 10
 )
 
-// fastDecodeOptions make go-json-experiment accept exactly what encoding/json accepts on the exact
-// path: member names matched without regard to case (but not to dashes and underscores), the
-// last of duplicate names winning, and invalid UTF-8 replaced rather than refused.
+// fastDecodeOptions make go-json-experiment read what encoding/json reads on the exact path:
+// member names matched without regard to case (but not to dashes and underscores), and invalid
+// UTF-8 replaced rather than refused. A name given twice in one object is an error here, where
+// encoding/json keeps the last (or merges two maps): such an item declines to the exact path.
 var fastDecodeOptions = jsonv2.JoinOptions(
 	jsonv2.MatchCaseInsensitiveNames(true),
 	jsonv1.MatchCaseSensitiveDelimiter(true),
-	jsontext.AllowDuplicateNames(true),
 	jsontext.AllowInvalidUTF8(true),
 )
 
@@ -645,18 +645,18 @@ func (d *fastDecoder) arena(n int) []byte {
 
 // workerScratch is what one decoding goroutine reuses from item to item.
 type workerScratch struct {
-	// req holds the raw request inputs of the pod being walked (see fastPod).
-	req      [reqInputs][]byte
-	reqSet   [reqInputs]bool
-	reqDec   *jsontext.Decoder
-	peekDec  *jsontext.Decoder
-	key      []byte
-	requests requestCache
-
 	intern *snapshot.Interner // lives as long as the file: its maps are the snapshot's
 	dec    *jsontext.Decoder
 	strs   map[string]string // see workerScratch.string
 	pod    corev1.Pod
+
+	// req holds the raw request inputs of the pod being walked (see fastPod).
+	req      [reqInputs][]byte
+	reqSet   [reqInputs]bool
+	reqDec   *jsontext.Decoder
+	key      []byte
+	requests requestCache
+	peekDec  *jsontext.Decoder
 }
 
 // submit queues a batch, first waiting for the oldest one when too many are in flight.

@@ -1,12 +1,8 @@
 package files
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
-	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/syspool/syspool/internal/gen"
@@ -14,30 +10,22 @@ import (
 
 // podItems returns the items of a generated pods.json as kubectl lays them out, and their size.
 func podItems(b *testing.B) ([]jsontext.Value, int64) {
-	b.Helper()
-	c, err := gen.New(gen.Params{Nodes: 60, Pods: 2000, Pools: 4, Seed: 3})
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	if _, err := c.WriteDir(context.Background(), dir, 0); err != nil {
-		b.Fatal(err)
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "pods.json"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var list struct {
-		Items []jsontext.Value `json:"items"`
-	}
-	if err := jsonv2.Unmarshal(data, &list); err != nil {
-		b.Fatal(err)
-	}
+	items := podListItems(b, genDir(b, gen.Params{Nodes: 60, Pods: 2000, Pools: 4, Seed: 3}))
 	var n int64
-	for _, it := range list.Items {
+	for _, it := range items {
 		n += int64(len(it))
 	}
-	return list.Items, n
+	return items, n
+}
+
+// compactItems is podItems without the white space, as the fast path hands items on.
+func compactItems(b *testing.B) ([]jsontext.Value, int64) {
+	items, n := podItems(b)
+	compact := make([]jsontext.Value, len(items))
+	for i, it := range items {
+		compact[i] = compactJSON([]byte(it), 0)
+	}
+	return compact, n
 }
 
 // The fast path's stages, one pod at a time, on one goroutine; bytes/s are of kubectl's layout.
@@ -66,75 +54,38 @@ func BenchmarkFastValid(b *testing.B) {
 	}
 }
 
-func BenchmarkFastWalkPod(b *testing.B) {
+// BenchmarkFastPod decodes pods the ways the fast path could: fastPod (what it does: the walk,
+// requests reused between replicas, conversion), the walk alone, and jsonv2.Unmarshal into the
+// same narrow type, on the compacted items the fast path decodes and on kubectl's layout.
+func BenchmarkFastPod(b *testing.B) {
 	items, n := podItems(b)
-	compact := make([][]byte, len(items))
-	for i, it := range items {
-		compact[i] = compactJSON([]byte(it), 0)
-	}
+	compact, _ := compactItems(b)
 	var ws workerScratch
-	b.SetBytes(n)
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, it := range compact {
-			p, err := walkPod(&ws, it)
-			if err != nil {
-				b.Fatal(err)
+	for _, bc := range []struct {
+		name  string
+		items []jsontext.Value
+		pod   func(raw []byte) error
+	}{
+		{"fastPod", compact, func(raw []byte) error { _, _, err := fastPod(&ws, raw); return err }},
+		{"walk", compact, func(raw []byte) error { _, err := walkPod(&ws, raw); return err }},
+		{"unmarshal-compact", compact, unmarshalPodErr},
+		{"unmarshal-indented", items, unmarshalPodErr},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(n)
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, it := range bc.items {
+					if err := bc.pod(it); err != nil {
+						b.Fatal(err)
+					}
+				}
 			}
-			p.toAPIInto(&ws.pod)
-			convertPod(&ws.pod)
-		}
+		})
 	}
 }
 
-// BenchmarkFastUnmarshalPod is the same decode through jsonv2.Unmarshal into narrowPod: what the
-// walk is measured against.
-func BenchmarkFastUnmarshalPod(b *testing.B) {
-	items, n := podItems(b)
-	b.SetBytes(n)
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, it := range items {
-			var p narrowPod
-			if err := jsonv2.Unmarshal(it, &p, fastDecodeOptions); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-}
-
-func BenchmarkFastWalkOnly(b *testing.B) {
-	items, n := podItems(b)
-	compact := make([][]byte, len(items))
-	for i, it := range items {
-		compact[i] = compactJSON([]byte(it), 0)
-	}
-	var ws workerScratch
-	b.SetBytes(n)
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, it := range compact {
-			if _, err := walkPod(&ws, it); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-}
-
-func BenchmarkFastUnmarshalCompactPod(b *testing.B) {
-	items, n := podItems(b)
-	compact := make([][]byte, len(items))
-	for i, it := range items {
-		compact[i] = compactJSON([]byte(it), 0)
-	}
-	b.SetBytes(n)
-	b.ReportAllocs()
-	for b.Loop() {
-		for _, it := range compact {
-			var p narrowPod
-			if err := jsonv2.Unmarshal(it, &p, fastDecodeOptions); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
+func unmarshalPodErr(raw []byte) error {
+	_, err := unmarshalPod(raw)
+	return err
 }

@@ -67,14 +67,7 @@ func TestFastMatchesExact(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := gen.New(gen.Params{Nodes: 30, Pods: 600, Pools: 4, Seed: 7})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if _, err := c.WriteDir(context.Background(), dir, 0); err != nil {
-		t.Fatal(err)
-	}
+	dir := genDir(t, gen.Params{Nodes: 30, Pods: 600, Pools: 4, Seed: 7})
 	s := sameResult(t, osFS{}, dir)
 	if len(s.Pods) != 600 || len(s.Nodes) != 30 {
 		t.Fatalf("read %d pods and %d nodes, want 600 and 30", len(s.Pods), len(s.Nodes))
@@ -158,33 +151,21 @@ func FuzzFastMatchesExact(f *testing.F) {
 	})
 }
 
-// TestWalkPodMatchesUnmarshal: the hand walk of a pod gives what the library gives.
+// TestWalkPodMatchesUnmarshal: the hand walk of a pod gives what jsonv2.Unmarshal gives, and
+// fastPod, which decodes the request inputs of a pod only when the pod before it had others,
+// converts every pod as decoding it whole and converting does.
 func TestWalkPodMatchesUnmarshal(t *testing.T) {
-	c, err := gen.New(gen.Params{Nodes: 30, Pods: 600, Pools: 4, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
+	dir := genDir(t, gen.Params{Nodes: 30, Pods: 600, Pools: 4, Seed: 3})
+	items := podListItems(t, dir)
+	if len(items) != 600 {
+		t.Fatalf("%d items in pods.json, want 600", len(items))
 	}
-	dir := t.TempDir()
-	if _, err := c.WriteDir(context.Background(), dir, 0); err != nil {
-		t.Fatal(err)
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "pods.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var list struct {
-		Items []jsontext.Value `json:"items"`
-	}
-	if err := jsonv2.Unmarshal(data, &list); err != nil {
-		t.Fatal(err)
-	}
-	if len(list.Items) != 600 {
-		t.Fatalf("%d items in pods.json, want 600", len(list.Items))
-	}
-	items := append(list.Items,
+	items = append(items,
 		jsontext.Value(`{"kind":"Pod","spec":{"containers":[],"initContainers":null},"status":{"conditions":[]}}`),
 		jsontext.Value(`{"kind":"Pod","metadata":{"labels":{},"ownerReferences":[{"controller":null,"uid":"u"}],"creationTimestamp":null},"spec":{"nodeSelector":null,"tolerations":[{"tolerationSeconds":null}],"containers":[{"resources":{"requests":{"cpu":null,"memory":1},"limits":{}}}]}}`),
-		jsontext.Value(`{"kind":"Pod","metadata":{"labels":null,"ownerReferences":[]},"spec":{"tolerations":[],"nodeSelector":{"a":null,"a":"b"}}}`),
+		jsontext.Value(`{"kind":"Pod","spec":{"containers":[{"resources":{"requests":{"cpu":"1"}}}],"overhead":{"cpu":"250m"}}}`),
+		jsontext.Value(`{"kind":"Pod","spec":{"containers":[{"resources":{"requests":{"cpu":"1"}}}],"overhead":null}}`),
+		jsontext.Value(`{"kind":"Pod","spec":{"containers":[{"resources":{"requests":{"cpu":"1"}}}],"initContainers":[{"restartPolicy":"Always","resources":{"requests":{"cpu":"2"}}}]}}`),
 		jsontext.Value(`{"kind":"Pod","metadata":null,"spec":{"containers":[{"name":"a","resources":null}]},"status":{"conditions":null,"containerStatuses":[{"state":{"waiting":{"reason":"x"}}}]}}`),
 	)
 	var ws workerScratch // reused, as the decoding goroutines reuse theirs
@@ -198,8 +179,7 @@ func TestWalkPodMatchesUnmarshal(t *testing.T) {
 			t.Fatalf("item %d: walk gave\n%+v\nUnmarshal gave\n%+v", i, got, want)
 		}
 	}
-	// fastPod reuses the requests of identical replicas: twice over the pods, so that the second
-	// pass takes them all from its cache, it converts each as the converter does.
+	// Twice over the pods, so that the second pass takes every request from the cache.
 	for pass := range 2 {
 		for i, raw := range items {
 			want, err := unmarshalPod(raw)
@@ -226,14 +206,7 @@ func unmarshalPod(raw []byte) (narrowPod, error) {
 // TestFastRollback: a list the fast path declines after it has handed batches to the builder is
 // taken out again, so the exact path's result is the same as if the fast path had never tried.
 func TestFastRollback(t *testing.T) {
-	c, err := gen.New(gen.Params{Nodes: 30, Pods: 600, Pools: 4, Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if _, err := c.WriteDir(context.Background(), dir, 0); err != nil {
-		t.Fatal(err)
-	}
+	dir := genDir(t, gen.Params{Nodes: 30, Pods: 600, Pools: 4, Seed: 5})
 	pods, err := os.ReadFile(filepath.Join(dir, "pods.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -275,14 +248,7 @@ func mustRead(t *testing.T, path string) []byte {
 // TestFastCancelled: cancelling half way through a large list ends the read with the context's
 // error, neither a snapshot of what was read so far nor a second read by the exact path.
 func TestFastCancelled(t *testing.T) {
-	c, err := gen.New(gen.Params{Nodes: 30, Pods: 600, Pools: 4, Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if _, err := c.WriteDir(context.Background(), dir, 0); err != nil {
-		t.Fatal(err)
-	}
+	dir := genDir(t, gen.Params{Nodes: 30, Pods: 600, Pools: 4, Seed: 5})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	fsys := &cancellingFS{FS: os.DirFS(dir), after: 2 << 20, cancel: cancel}
@@ -325,4 +291,34 @@ func (f *cancellingFile) Read(p []byte) (int, error) {
 		f.fsys.cancel()
 	}
 	return n, err
+}
+
+// genDir writes a generated cluster's capture files into a temporary directory.
+func genDir(tb testing.TB, p gen.Params) string {
+	tb.Helper()
+	c, err := gen.New(p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dir := tb.TempDir()
+	if _, err := c.WriteDir(context.Background(), dir, 0); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+// podListItems returns the items of dir's pods.json as kubectl lays them out.
+func podListItems(tb testing.TB, dir string) []jsontext.Value {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "pods.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var list struct {
+		Items []jsontext.Value `json:"items"`
+	}
+	if err := jsonv2.Unmarshal(data, &list); err != nil {
+		tb.Fatal(err)
+	}
+	return list.Items
 }

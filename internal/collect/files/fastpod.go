@@ -12,7 +12,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/syspool/syspool/internal/snapshot"
 )
@@ -363,6 +362,32 @@ func (w *walker) str(s *string) {
 	*s = w.ws.string(raw)
 }
 
+// strAs reads a string into a field of a string type (a phase, an operator).
+func strAs[S ~string](w *walker, s *S) {
+	var v string
+	w.str(&v)
+	*s = S(v)
+}
+
+// list reads an array element by element with elem; null gives nil and [] an empty slice, as
+// Unmarshal does.
+func list[T any](w *walker, elem func(*T)) []T {
+	if w.err != nil {
+		return nil
+	}
+	if w.dec.PeekKind() == 'n' {
+		w.array(nil) // consumes the null
+		return nil
+	}
+	out := []T{}
+	w.array(func() {
+		var v T
+		elem(&v)
+		out = append(out, v)
+	})
+	return out
+}
+
 // string returns the string a JSON string literal holds. The same few hundred names and values
 // (label keys, namespaces, condition types, owner kinds) fill every pod, so each goroutine keeps a
 // bounded table of those it has seen and hands out the same string again instead of a new one.
@@ -500,15 +525,8 @@ func (w *walker) boolPtr(b **bool) {
 	}
 }
 
-func (w *walker) ownerReferences(refs *[]metav1.OwnerReference) {
-	if w.dec.PeekKind() == 'n' {
-		w.array(nil)
-		*refs = nil
-		return
-	}
-	*refs = []metav1.OwnerReference{}
-	w.array(func() {
-		var r metav1.OwnerReference
+func (w *walker) ownerReferences() []metav1.OwnerReference {
+	return list(w, func(r *metav1.OwnerReference) {
 		w.object(func(name []byte) bool {
 			switch string(name) {
 			case "apiVersion":
@@ -518,9 +536,7 @@ func (w *walker) ownerReferences(refs *[]metav1.OwnerReference) {
 			case "name":
 				w.str(&r.Name)
 			case "uid":
-				var uid string
-				w.str(&uid)
-				r.UID = types.UID(uid)
+				strAs(w, &r.UID)
 			case "controller":
 				w.boolPtr(&r.Controller)
 			case "blockOwnerDeletion":
@@ -530,33 +546,21 @@ func (w *walker) ownerReferences(refs *[]metav1.OwnerReference) {
 			}
 			return true
 		}, "apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion")
-		*refs = append(*refs, r)
 	})
 }
 
-func (w *walker) tolerations(ts *[]corev1.Toleration) {
-	if w.dec.PeekKind() == 'n' {
-		w.array(nil)
-		*ts = nil
-		return
-	}
-	*ts = []corev1.Toleration{}
-	w.array(func() {
-		var t corev1.Toleration
+func (w *walker) tolerations() []corev1.Toleration {
+	return list(w, func(t *corev1.Toleration) {
 		w.object(func(name []byte) bool {
 			switch string(name) {
 			case "key":
 				w.str(&t.Key)
 			case "operator":
-				var v string
-				w.str(&v)
-				t.Operator = corev1.TolerationOperator(v)
+				strAs(w, &t.Operator)
 			case "value":
 				w.str(&t.Value)
 			case "effect":
-				var v string
-				w.str(&v)
-				t.Effect = corev1.TaintEffect(v)
+				strAs(w, &t.Effect)
 			case "tolerationSeconds":
 				w.value(&t.TolerationSeconds)
 			default:
@@ -564,7 +568,6 @@ func (w *walker) tolerations(ts *[]corev1.Toleration) {
 			}
 			return true
 		}, "key", "operator", "value", "effect", "tolerationSeconds")
-		*ts = append(*ts, t)
 	})
 }
 
@@ -593,7 +596,7 @@ func (w *walker) meta(m *narrowMeta) {
 		case "labels":
 			w.strMap(&m.Labels)
 		case "ownerReferences":
-			w.ownerReferences(&m.OwnerReferences)
+			m.OwnerReferences = w.ownerReferences()
 		case "creationTimestamp":
 			w.time(&m.CreationTimestamp)
 		case "deletionTimestamp":
@@ -614,7 +617,7 @@ func (w *walker) podSpec(p *narrowPod) {
 		case "priorityClassName":
 			w.str(&s.PriorityClassName)
 		case "tolerations":
-			w.tolerations(&s.Tolerations)
+			s.Tolerations = w.tolerations()
 		case "nodeSelector":
 			w.strMap(&s.NodeSelector)
 		case "affinity":
@@ -637,15 +640,8 @@ func (w *walker) podSpec(p *narrowPod) {
 		"containers", "initContainers", "overhead", "resources")
 }
 
-// containers reads a list of containers; null gives nil and [] an empty list, as Unmarshal does.
 func (w *walker) containers() []narrowContainer {
-	if w.dec.PeekKind() == 'n' {
-		w.array(nil)
-		return nil
-	}
-	out := []narrowContainer{}
-	w.array(func() {
-		var c narrowContainer
+	return list(w, func(c *narrowContainer) {
 		w.object(func(name []byte) bool {
 			switch string(name) {
 			case "name":
@@ -659,9 +655,7 @@ func (w *walker) containers() []narrowContainer {
 			}
 			return true
 		}, "name", "resources", "restartPolicy")
-		out = append(out, c)
 	})
-	return out
 }
 
 func (w *walker) podStatus(p *narrowPod) {
@@ -669,28 +663,15 @@ func (w *walker) podStatus(p *narrowPod) {
 	w.object(func(name []byte) bool {
 		switch string(name) {
 		case "phase":
-			var v string
-			w.str(&v)
-			s.Phase = corev1.PodPhase(v)
+			strAs(w, &s.Phase)
 		case "conditions":
-			if w.dec.PeekKind() == 'n' {
-				w.array(nil)
-				s.Conditions = nil
-				break
-			}
-			s.Conditions = []podConditionLite{}
-			w.array(func() {
-				var c podConditionLite
+			s.Conditions = list(w, func(c *podConditionLite) {
 				w.object(func(name []byte) bool {
 					switch string(name) {
 					case "type":
-						var v string
-						w.str(&v)
-						c.Type = corev1.PodConditionType(v)
+						strAs(w, &c.Type)
 					case "status":
-						var v string
-						w.str(&v)
-						c.Status = corev1.ConditionStatus(v)
+						strAs(w, &c.Status)
 					case "reason":
 						w.str(&c.Reason)
 					case "message":
@@ -700,7 +681,6 @@ func (w *walker) podStatus(p *narrowPod) {
 					}
 					return true
 				}, "type", "status", "reason", "message")
-				s.Conditions = append(s.Conditions, c)
 			})
 		case "containerStatuses":
 			s.ContainerStatuses = w.containerStatuses()
@@ -714,13 +694,7 @@ func (w *walker) podStatus(p *narrowPod) {
 }
 
 func (w *walker) containerStatuses() []narrowContainerStatus {
-	if w.dec.PeekKind() == 'n' {
-		w.array(nil)
-		return nil
-	}
-	out := []narrowContainerStatus{}
-	w.array(func() {
-		var c narrowContainerStatus
+	return list(w, func(c *narrowContainerStatus) {
 		w.object(func(name []byte) bool {
 			switch string(name) {
 			case "restartCount":
@@ -738,7 +712,5 @@ func (w *walker) containerStatuses() []narrowContainerStatus {
 			}
 			return true
 		}, "restartCount", "state")
-		out = append(out, c)
 	})
-	return out
 }

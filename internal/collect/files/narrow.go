@@ -83,25 +83,39 @@ type podConditionLite struct {
 
 type narrowPod struct {
 	narrowType
-	Metadata narrowMeta `json:"metadata"`
-	Spec     struct {
-		NodeName                  string                            `json:"nodeName"`
-		PriorityClassName         string                            `json:"priorityClassName"`
-		Tolerations               []corev1.Toleration               `json:"tolerations"`
-		NodeSelector              map[string]string                 `json:"nodeSelector"`
-		Affinity                  *corev1.Affinity                  `json:"affinity"`
-		TopologySpreadConstraints []corev1.TopologySpreadConstraint `json:"topologySpreadConstraints"`
-		Containers                []narrowContainer                 `json:"containers"`
-		InitContainers            []narrowContainer                 `json:"initContainers"`
-		Overhead                  corev1.ResourceList               `json:"overhead"`
-		Resources                 *corev1.ResourceRequirements      `json:"resources"`
-	} `json:"spec"`
-	Status struct {
-		Phase                 corev1.PodPhase         `json:"phase"`
-		Conditions            []podConditionLite      `json:"conditions"`
-		ContainerStatuses     []narrowContainerStatus `json:"containerStatuses"`
-		InitContainerStatuses []narrowContainerStatus `json:"initContainerStatuses"`
-	} `json:"status"`
+	Metadata narrowMeta      `json:"metadata"`
+	Spec     narrowPodSpec   `json:"spec"`
+	Status   narrowPodStatus `json:"status"`
+}
+
+type narrowPodSpec struct {
+	narrowPodScheduling
+	narrowPodRequests
+}
+
+// narrowPodScheduling is what of a pod's spec the scheduler's predicates read.
+type narrowPodScheduling struct {
+	NodeName                  string                            `json:"nodeName"`
+	PriorityClassName         string                            `json:"priorityClassName"`
+	Tolerations               []corev1.Toleration               `json:"tolerations"`
+	NodeSelector              map[string]string                 `json:"nodeSelector"`
+	Affinity                  *corev1.Affinity                  `json:"affinity"`
+	TopologySpreadConstraints []corev1.TopologySpreadConstraint `json:"topologySpreadConstraints"`
+}
+
+// narrowPodRequests is what of a pod's spec resourcehelper.PodRequests reads.
+type narrowPodRequests struct {
+	Containers     []narrowContainer            `json:"containers"`
+	InitContainers []narrowContainer            `json:"initContainers"`
+	Overhead       corev1.ResourceList          `json:"overhead"`
+	Resources      *corev1.ResourceRequirements `json:"resources"`
+}
+
+type narrowPodStatus struct {
+	Phase                 corev1.PodPhase         `json:"phase"`
+	Conditions            []podConditionLite      `json:"conditions"`
+	ContainerStatuses     []narrowContainerStatus `json:"containerStatuses"`
+	InitContainerStatuses []narrowContainerStatus `json:"initContainerStatuses"`
 }
 
 func (n *narrowPod) toAPI() *corev1.Pod {
