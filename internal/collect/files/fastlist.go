@@ -583,7 +583,7 @@ func (p *fastParser) items(ctx context.Context, d *fastDecoder) (int, error) {
 		if n == 0 {
 			// A list of nodes keeps its layout: the node checks place their findings at a line
 			// and column. Any other list is compacted, and a node met in one later declines.
-			kind, _, _ := peekKind(arena[from:], nil, false)
+			kind, _, _ := peekKind(nil, arena[from:], false)
 			if p.compact = kind != "Node"; p.compact {
 				arena = compactJSON(arena, from)
 			}
@@ -603,21 +603,26 @@ func (p *fastParser) items(ctx context.Context, d *fastDecoder) (int, error) {
 type fastDecoder struct {
 	commit  func(*fastBatch)
 	work    chan *fastBatch
-	arenas  chan []byte     // arenas of decoded batches, for the next ones
-	pending chan *fastBatch // submitted and not yet collected, in order: bounds memory
+	arenas  chan []byte         // arenas of decoded batches, for the next ones
+	spare   chan []snapshot.Pod // pod lists of committed batches, likewise
+	pending chan *fastBatch     // submitted and not yet collected, in order: bounds memory
 	wg      sync.WaitGroup
 }
 
 func newFastDecoder(commit func(*fastBatch)) *fastDecoder {
 	workers := runtime.GOMAXPROCS(0)
 	d := &fastDecoder{commit: commit, work: make(chan *fastBatch, workers), pending: make(chan *fastBatch, 2*workers),
-		arenas: make(chan []byte, 3*workers+1)}
+		arenas: make(chan []byte, 3*workers+1), spare: make(chan []snapshot.Pod, 3*workers+1)}
 	d.wg.Add(workers)
 	for range workers {
 		go func() {
 			defer d.wg.Done()
 			var ws workerScratch
 			for batch := range d.work {
+				select {
+				case batch.pods = <-d.spare:
+				default:
+				}
 				batch.decode(&ws)
 				select {
 				case d.arenas <- batch.arena[:0]:
@@ -646,17 +651,17 @@ func (d *fastDecoder) arena(n int) []byte {
 // workerScratch is what one decoding goroutine reuses from item to item.
 type workerScratch struct {
 	intern *snapshot.Interner // lives as long as the file: its maps are the snapshot's
-	dec    *jsontext.Decoder
-	strs   map[string]string // see workerScratch.string
-	pod    corev1.Pod
+	// Decoders over bytes.Buffers read the buffer in place; each is reset for the next item.
+	dec, reqDec, peekDec *jsontext.Decoder
+	buf, reqBuf, peekBuf bytes.Buffer
+	strs                 map[string]string // see workerScratch.string
+	pod                  corev1.Pod
 
 	// req holds the raw request inputs of the pod being walked (see fastPod).
 	req      [reqInputs][]byte
 	reqSet   [reqInputs]bool
-	reqDec   *jsontext.Decoder
 	key      []byte
 	requests requestCache
-	peekDec  *jsontext.Decoder
 }
 
 // submit queues a batch, first waiting for the oldest one when too many are in flight.
@@ -680,6 +685,12 @@ func (d *fastDecoder) collect() error {
 		return errDecline
 	}
 	d.commit(b)
+	// The builder has copied the pods: the next batch can decode into the same storage.
+	clear(b.pods)
+	select {
+	case d.spare <- b.pods[:0]:
+	default:
+	}
 	return nil
 }
 
@@ -703,7 +714,7 @@ func (b *fastBatch) decode(ws *workerScratch) {
 	b.kinds = make([]kubeKind, len(b.items))
 	b.other = make([]string, len(b.items))
 	for i, it := range b.items {
-		kind, apiVersion, ok := peekKind(it.raw, &ws.peekDec, false)
+		kind, apiVersion, ok := peekKind(ws, it.raw, false)
 		if !ok {
 			b.err = errDecline
 			return
@@ -713,7 +724,7 @@ func (b *fastBatch) decode(ws *workerScratch) {
 		if k == kindOther {
 			// Not decoded, so checked here whole: the exact path refuses a file with any bad
 			// item, and reads a kind spelled in another case further on.
-			if _, _, ok := peekKind(it.raw, &ws.peekDec, true); !ok {
+			if _, _, ok := peekKind(ws, it.raw, true); !ok {
 				b.err = errDecline
 				return
 			}
@@ -800,17 +811,11 @@ func compactJSON(b []byte, from int) []byte {
 // peekKind reads the kind and apiVersion of an object. kubectl writes them first, so usually
 // nothing else is looked at. An object without a kind takes the list's, which is the exact
 // path's business.
-func peekKind(raw []byte, reuse **jsontext.Decoder, whole bool) (kind, apiVersion string, ok bool) {
-	var dec *jsontext.Decoder
-	if reuse != nil && *reuse != nil {
-		dec = *reuse
-		dec.Reset(bytes.NewBuffer(raw), fastDecodeOptions)
-	} else {
-		dec = jsontext.NewDecoder(bytes.NewBuffer(raw), fastDecodeOptions)
-		if reuse != nil {
-			*reuse = dec
-		}
+func peekKind(ws *workerScratch, raw []byte, whole bool) (kind, apiVersion string, ok bool) {
+	if ws == nil {
+		ws = &workerScratch{}
 	}
+	dec := ws.walker(raw, &ws.peekDec, &ws.peekBuf).dec
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return "", "", false
 	}

@@ -42,7 +42,7 @@ func walkPodNoRequests(ws *workerScratch, raw []byte) (narrowPod, error) {
 		ws.req[i] = ws.req[i][:0]
 		ws.reqSet[i] = false
 	}
-	w := ws.walker(raw, &ws.dec)
+	w := ws.walker(raw, &ws.dec, &ws.buf)
 	w.object(func(name []byte) bool {
 		switch string(name) {
 		case "apiVersion":
@@ -66,8 +66,8 @@ func walkPodNoRequests(ws *workerScratch, raw []byte) (narrowPod, error) {
 
 // walker returns a walker over raw with the decoder in *dec, reused from call to call. A decoder
 // over a bytes.Buffer parses the buffer in place rather than copying it.
-func (ws *workerScratch) walker(raw []byte, dec **jsontext.Decoder) *walker {
-	buf := bytes.NewBuffer(raw)
+func (ws *workerScratch) walker(raw []byte, dec **jsontext.Decoder, buf *bytes.Buffer) *walker {
+	*buf = *bytes.NewBuffer(raw)
 	if *dec == nil {
 		*dec = jsontext.NewDecoder(buf, fastDecodeOptions)
 	} else {
@@ -114,7 +114,7 @@ func (ws *workerScratch) decodeRequestInputs(p *narrowPod) error {
 		if !ws.reqSet[i] {
 			continue
 		}
-		w := ws.walker(ws.req[i], &ws.reqDec)
+		w := ws.walker(ws.req[i], &ws.reqDec, &ws.reqBuf)
 		switch i {
 		case reqContainers:
 			p.Spec.Containers = w.containers()
@@ -381,9 +381,10 @@ func list[T any](w *walker, elem func(*T)) []T {
 	}
 	out := []T{}
 	w.array(func() {
-		var v T
-		elem(&v)
-		out = append(out, v)
+		// Decoded in place: a local passed to elem would be allocated on the heap each time.
+		var zero T
+		out = append(out, zero)
+		elem(&out[len(out)-1])
 	})
 	return out
 }
