@@ -3,6 +3,7 @@ package snapshot
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 )
 
@@ -38,5 +39,40 @@ func TestEncodeMatchesEncoder(t *testing.T) {
 				t.Fatalf("Encode differs from json.Encoder: %s\ngot:\n%s\nwant:\n%s", firstDifference(got.Bytes(), want.Bytes()), got.Bytes(), want.Bytes())
 			}
 		})
+	}
+}
+
+// TestDecodeHeadMatchesEncodingJSON: the quick look at a snapshot's head reads what encoding/json
+// reads, or leaves the input to it.
+func TestDecodeHeadMatchesEncodingJSON(t *testing.T) {
+	var sealedFull bytes.Buffer
+	if err := Encode(&sealedFull, fullSnapshot()); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{
+		sealedFull.String(),
+		`{"schemaVersion":1,"cluster":{}}`,
+		`{"schemaVersion":1,"cluster":null,"findings":[]}`,
+		`{"SchemaVersion":2,"cluster":{}}`,
+		`{"schemaVersion":1,"schemaVersion":3,"cluster":{}}`,
+		`{"schemaVersion":"1","cluster":{}}`,
+		`{"schemaVersion":1.5,"cluster":{}}`,
+		`{"cluster":{"a":"\xff"}}`,
+		`{"cluster":{}} {}`,
+		`[1]`,
+		`{"cluster":{}`,
+	} {
+		var want snapshotHead
+		wantErr := json.Unmarshal([]byte(in), &want)
+		got, err := decodeHead([]byte(in))
+		if (err != nil) != (wantErr != nil) || (err != nil && err.Error() != wantErr.Error()) {
+			t.Errorf("%.60q: error %v, want %v", in, err, wantErr)
+			continue
+		}
+		if err == nil && (fmt.Sprint(got.SchemaVersion == nil) != fmt.Sprint(want.SchemaVersion == nil) ||
+			(got.SchemaVersion != nil && *got.SchemaVersion != *want.SchemaVersion) ||
+			(got.Cluster == nil) != (want.Cluster == nil) || (got.Findings == nil) != (want.Findings == nil)) {
+			t.Errorf("%.60q: head %+v, want %+v", in, got, want)
+		}
 	}
 }
