@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,10 +13,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	goldenfile "github.com/syspool/syspool/internal/golden"
 	"github.com/syspool/syspool/internal/snapshot"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var testNow = time.Date(2026, 11, 26, 9, 30, 0, 0, time.UTC)
 
@@ -38,23 +36,7 @@ func mustCollect(t *testing.T, paths ...string) *snapshot.Snapshot {
 // golden compares got with testdata/golden/name, or rewrites it under -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, diff)
-	}
+	goldenfile.File(t, filepath.Join("golden", name), got)
 }
 
 // TestFormats reads every supported format and pins the whole snapshot in a golden file.
