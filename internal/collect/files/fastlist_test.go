@@ -322,3 +322,13 @@ func podListItems(tb testing.TB, dir string) []jsontext.Value {
 	}
 	return list.Items
 }
+
+// walkPod is the whole walk of a pod, request inputs decoded too: what the tests hold to
+// jsonv2.Unmarshal. fastPod decodes the request inputs only when it has no identical replica's.
+func walkPod(ws *workerScratch, raw []byte) (narrowPod, error) {
+	p, err := walkPodNoRequests(ws, raw)
+	if err == nil {
+		err = ws.decodeRequestInputs(&p)
+	}
+	return p, err
+}

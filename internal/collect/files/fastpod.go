@@ -16,27 +16,19 @@ import (
 	"github.com/syspool/syspool/internal/snapshot"
 )
 
-// walkPod decodes a pod into narrowPod as jsonv2.Unmarshal with fastDecodeOptions does. It exists
-// for what Unmarshal cannot do on pods, nine tenths of a large capture: keep the inputs of a pod's
-// requests raw, so that fastPod can reuse an identical replica's, and hand out the same string for
-// the same name (BenchmarkFastPod: the walk and the conversion together cost what Unmarshal alone
-// costs, with a quarter fewer allocations). It reads the members it knows token by token and
-// skips the rest unbuilt; the typed leaves (affinity, spread, quantities, times) still go through
-// jsonv2.UnmarshalDecode or the types' own UnmarshalJSON, so their rules are the library's. A member name that differs from a known one only in case, or a known member seen
+// walkPodNoRequests decodes a pod into narrowPod as jsonv2.Unmarshal with fastDecodeOptions
+// does, except for the inputs of its resource requests (the members of spec that
+// resourcehelper.PodRequests reads), which it leaves as raw JSON in ws.req, checked but not
+// decoded: replicas have the same ones, byte for byte, and fastPod reuses their sum. That, and
+// handing out the same string for the same name, is what the walk is for on pods, nine tenths of
+// a large capture (BenchmarkFastPod: the walk and the conversion together cost what Unmarshal
+// alone costs, with a quarter fewer allocations). It reads the members it knows token by token
+// and skips the rest unbuilt; the typed leaves (affinity, spread, quantities, times) still go
+// through jsonv2.UnmarshalDecode or the types' own UnmarshalJSON, so their rules are the
+// library's. A member name that differs from a known one only in case, or a known member seen
 // twice, is where encoding/json's rules (fold, last wins, merge maps) are subtle: errDecline
 // leaves those pods to the exact path. TestWalkPodMatchesUnmarshal and FuzzFastMatchesExact hold
 // it to the library's result.
-func walkPod(ws *workerScratch, raw []byte) (narrowPod, error) {
-	p, err := walkPodNoRequests(ws, raw)
-	if err == nil {
-		err = ws.decodeRequestInputs(&p)
-	}
-	return p, err
-}
-
-// walkPodNoRequests walks a pod but leaves the inputs of its resource requests (the members of
-// spec that resourcehelper.PodRequests reads) as raw JSON in ws.req, checked but not decoded.
-// Replicas have the same ones, byte for byte, and fastPod reuses the sum.
 func walkPodNoRequests(ws *workerScratch, raw []byte) (narrowPod, error) {
 	var p narrowPod
 	for i := range ws.req {
